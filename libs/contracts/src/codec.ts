@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { ContractViolation, DeadLetterReason } from './dead-letter-reason';
+import { AnyCloudEvent, CloudEvent, EVENT_CATALOG, EventData, EventType, isEventType } from './events';
+import { err, ok, Result } from './result';
+import { Timestamp } from './schema-primitives';
+import { formatAmountMinor } from './money';
+
+/** The contract's cap on one message's value. */
+export const MAX_EVENT_BYTES = 64 * 1024;
+export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
+
+const Envelope = z.object({
+  specversion: z.literal('1.0', 'must be "1.0"'),
+  id: z.string().min(1, 'must not be empty').max(256),
+  source: z.string().min(1, 'must not be empty').max(256),
+  type: z.string().min(1).max(128),
+  time: Timestamp,
+  subject: z.string().min(1).max(64),
+  datacontenttype: z.literal('application/json', 'must be application/json').optional(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export interface RawMessage {
+  /** The topic it was read from; when given, the event's type must belong to it. */
+  readonly topic?: string;
+  /** The Kafka key; when `checkKey` is on (the default), it must equal `data.merchantId`. */
+  readonly key?: Buffer | string | null;
+  readonly value: Buffer | string | null;
+}
+
+export interface DecodeOptions {
+  readonly maxBytes?: number;
+  readonly checkKey?: boolean;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+const violation = (reason: DeadLetterReason, message: string, field?: string): Result<never, ContractViolation> =>
+  err(field === undefined ? { reason, message } : { reason, field, message });
+
+function firstIssue(error: z.ZodError, prefix: string, fallback: DeadLetterReason): ContractViolation {
+  const issue = error.issues[0]!;
+  const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+  const params = (issue as { params?: { reason?: DeadLetterReason } }).params;
+  return { reason: params?.reason ?? fallback, field, message: `${field || 'value'}: ${issue.message}` };
+}
+
+/**
+ * Decodes one Kafka message into a typed CloudEvent, or says precisely why it cannot be
+ * processed. Never throws: whatever the bytes, the answer is a value (bad input is data).
+ */
+export function decodeEvent(message: RawMessage, options: DecodeOptions = {}): Result<AnyCloudEvent, ContractViolation> {
+  const maxBytes = options.maxBytes ?? MAX_EVENT_BYTES;
+  const { value } = message;
+  if (value === null || value.length === 0) return violation(DeadLetterReason.NOT_JSON, 'empty value');
+  const size = typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+  if (size > maxBytes) {
+    return violation(DeadLetterReason.PAYLOAD_TOO_LARGE, `value is ${size} bytes; the limit is ${maxBytes}`);
+  }
+
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(typeof value === 'string' ? value : utf8.decode(value));
+  } catch (cause) {
+    // Invalid UTF-8, a syntax error, or nesting deep enough to exhaust the parser's stack.
+    return violation(DeadLetterReason.NOT_JSON, `not JSON: ${(cause as Error).message.slice(0, 200)}`);
+  }
+
+  const envelope = Envelope.safeParse(parsed);
+  if (!envelope.success) return err(firstIssue(envelope.error, '', DeadLetterReason.NOT_CLOUDEVENT));
+  const { type, subject } = envelope.data;
+
+  if (!isEventType(type)) return violation(DeadLetterReason.UNKNOWN_TYPE, `unknown event type "${type}"`, 'type');
+  const entry = EVENT_CATALOG[type];
+  if (message.topic !== undefined && entry.topic !== message.topic) {
+    return violation(DeadLetterReason.WRONG_TOPIC, `"${type}" belongs on ${entry.topic}, not ${message.topic}`, 'type');
+  }
+
+  const data = entry.data.safeParse(envelope.data.data);
+  if (!data.success) return err(firstIssue(data.error, 'data', DeadLetterReason.SCHEMA_VIOLATION));
+  const merchantId = (data.data as { merchantId: string }).merchantId;
+
+  if (subject !== merchantId) {
+    return violation(
+      DeadLetterReason.SUBJECT_MISMATCH,
+      `subject "${subject}" is not data.merchantId "${merchantId}"`,
+      'subject',
+    );
+  }
+  if (options.checkKey ?? true) {
+    const key = message.key == null ? null : message.key.toString();
+    if (key !== merchantId) {
+      return violation(DeadLetterReason.KEY_MISMATCH, `Kafka key ${JSON.stringify(key)} is not "${merchantId}"`, 'key');
+    }
+  }
+  return ok({ ...envelope.data, type, data: data.data } as AnyCloudEvent);
+}
+
+export interface NewEvent<T extends EventType> {
+  readonly type: T;
+  readonly id: string;
+  readonly source: string;
+  readonly time: Date | string;
+  readonly data: EventData<T>;
+}
+
+/** Builds a contract-shaped event; the subject is the merchant, as CONTRACT.md requires. */
+export function createEvent<T extends EventType>(event: NewEvent<T>): CloudEvent<T> {
+  const data = event.data as EventData<T> & { merchantId: string };
+  return {
+    specversion: '1.0',
+    id: event.id,
+    source: event.source,
+    type: event.type,
+    time: typeof event.time === 'string' ? event.time : event.time.toISOString(),
+    subject: data.merchantId,
+    datacontenttype: 'application/json',
+    data,
+  };
+}
+
+/** Serialises an event for Kafka: bigint amounts become digit strings, never JSON numbers. */
+export function encodeEvent(event: CloudEvent): string {
+  return JSON.stringify(event, (_key, value: unknown) => (typeof value === 'bigint' ? formatAmountMinor(value) : value));
+}
+
+/** The Kafka topic an event type is published on. */
+export const topicOf = (type: EventType) => EVENT_CATALOG[type].topic;

@@ -1,0 +1,47 @@
+/**
+ * Stable codes for why an input was dead-lettered (the `dlq-reason` header on `scf.dlq.v1`).
+ * Operators filter and alert on these, so a code is never renamed; new ones may be added.
+ */
+export const DeadLetterReason = {
+  /** The value is larger than the contract's limit (64 KiB). */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** The value is empty, not UTF-8 JSON, or nested beyond what a parser can take. */
+  NOT_JSON: 'NOT_JSON',
+  /** JSON, but not a CloudEvents 1.0 structured event (missing or mistyped attributes). */
+  NOT_CLOUDEVENT: 'NOT_CLOUDEVENT',
+  /** A CloudEvent whose `type` the contract does not know. */
+  UNKNOWN_TYPE: 'UNKNOWN_TYPE',
+  /** A known type, published on a topic that does not carry it. */
+  WRONG_TOPIC: 'WRONG_TOPIC',
+  /** `data` misses a field or has one of the wrong type or format. */
+  SCHEMA_VIOLATION: 'SCHEMA_VIOLATION',
+  /** A money amount that is negative, fractional, not a number, exponent-formatted or too large. */
+  INVALID_AMOUNT: 'INVALID_AMOUNT',
+  /** `subject` is not `data.merchantId`. */
+  SUBJECT_MISMATCH: 'SUBJECT_MISMATCH',
+  /** The Kafka key is not `data.merchantId`, so the event may sit on the wrong partition. */
+  KEY_MISMATCH: 'KEY_MISMATCH',
+  /** Business rule: the amount's currency is not the merchant's (one merchant, one currency). */
+  CURRENCY_MISMATCH: 'CURRENCY_MISMATCH',
+} as const;
+
+export type DeadLetterReason = (typeof DeadLetterReason)[keyof typeof DeadLetterReason];
+
+/** Why an input cannot be processed: a stable reason, the offending field if any, and a message. */
+export interface ContractViolation {
+  readonly reason: DeadLetterReason;
+  /** Dotted path of the offending field, e.g. `data.amountMinor`; absent for whole-message faults. */
+  readonly field?: string;
+  readonly message: string;
+}
+
+/** The Kafka headers CONTRACT.md puts on every dead letter. */
+export const DeadLetterHeaders = {
+  reason: 'dlq-reason',
+  error: 'dlq-error',
+  sourceTopic: 'dlq-source-topic',
+  sourcePartition: 'dlq-source-partition',
+  sourceOffset: 'dlq-source-offset',
+  service: 'dlq-service',
+  at: 'dlq-at',
+} as const;
