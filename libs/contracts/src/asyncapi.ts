@@ -25,7 +25,11 @@ export function buildAsyncApiDocument(version: string): Record<string, unknown> 
       time: { type: 'string', format: 'date-time', description: 'Event time; windows are computed on it.' },
       subject: { type: 'string', description: 'Equals data.merchantId.' },
       datacontenttype: { const: 'application/json' },
-      data: z.toJSONSchema(EVENT_CATALOG[type].data, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }),
+      data: z.toJSONSchema(EVENT_CATALOG[type].data, {
+        io: 'input',
+        unrepresentable: 'any',
+        target: 'draft-2020-12',
+      }),
     },
   });
 
@@ -43,7 +47,9 @@ export function buildAsyncApiDocument(version: string): Record<string, unknown> 
   }
 
   for (const topic of topics.sort()) {
-    const types = (Object.keys(EVENT_CATALOG) as EventType[]).filter((type) => EVENT_CATALOG[type].topic === topic).sort();
+    const types = (Object.keys(EVENT_CATALOG) as EventType[])
+      .filter((type) => EVENT_CATALOG[type].topic === topic)
+      .sort();
     const channelId = topic.replace(/[.-]/g, '_');
     channels[channelId] = {
       address: topic,
@@ -75,7 +81,9 @@ export function buildAsyncApiDocument(version: string): Record<string, unknown> 
     headers: {
       type: 'object',
       required: Object.values(DeadLetterHeaders),
-      properties: Object.fromEntries(Object.values(DeadLetterHeaders).map((header) => [header, { type: 'string' }])),
+      properties: Object.fromEntries(
+        Object.values(DeadLetterHeaders).map((header) => [header, { type: 'string' }]),
+      ),
     },
     payload: {},
   };

@@ -35,21 +35,31 @@ export interface DecodeOptions {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-const violation = (reason: DeadLetterReason, message: string, field?: string): Result<never, ContractViolation> =>
+const violation = (
+  reason: DeadLetterReason,
+  message: string,
+  field?: string,
+): Result<never, ContractViolation> =>
   err(field === undefined ? { reason, message } : { reason, field, message });
 
 function firstIssue(error: z.ZodError, prefix: string, fallback: DeadLetterReason): ContractViolation {
   const issue = error.issues[0]!;
   const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
   const params = (issue as { params?: { reason?: DeadLetterReason } }).params;
-  return { reason: params?.reason ?? fallback, field, message: `${field || 'value'}: ${issue.message}` };
+  const reason = params?.reason ?? fallback;
+  // A fault of the whole value (say, a JSON array) names no field.
+  if (field === '') return { reason, message: `value: ${issue.message}` };
+  return { reason, field, message: `${field}: ${issue.message}` };
 }
 
 /**
  * Decodes one Kafka message into a typed CloudEvent, or says precisely why it cannot be
  * processed. Never throws: whatever the bytes, the answer is a value (bad input is data).
  */
-export function decodeEvent(message: RawMessage, options: DecodeOptions = {}): Result<AnyCloudEvent, ContractViolation> {
+export function decodeEvent(
+  message: RawMessage,
+  options: DecodeOptions = {},
+): Result<AnyCloudEvent, ContractViolation> {
   const maxBytes = options.maxBytes ?? MAX_EVENT_BYTES;
   const { value } = message;
   if (value === null || value.length === 0) return violation(DeadLetterReason.NOT_JSON, 'empty value');
@@ -70,10 +80,15 @@ export function decodeEvent(message: RawMessage, options: DecodeOptions = {}): R
   if (!envelope.success) return err(firstIssue(envelope.error, '', DeadLetterReason.NOT_CLOUDEVENT));
   const { type, subject } = envelope.data;
 
-  if (!isEventType(type)) return violation(DeadLetterReason.UNKNOWN_TYPE, `unknown event type "${type}"`, 'type');
+  if (!isEventType(type))
+    return violation(DeadLetterReason.UNKNOWN_TYPE, `unknown event type "${type}"`, 'type');
   const entry = EVENT_CATALOG[type];
   if (message.topic !== undefined && entry.topic !== message.topic) {
-    return violation(DeadLetterReason.WRONG_TOPIC, `"${type}" belongs on ${entry.topic}, not ${message.topic}`, 'type');
+    return violation(
+      DeadLetterReason.WRONG_TOPIC,
+      `"${type}" belongs on ${entry.topic}, not ${message.topic}`,
+      'type',
+    );
   }
 
   const data = entry.data.safeParse(envelope.data.data);
@@ -90,7 +105,11 @@ export function decodeEvent(message: RawMessage, options: DecodeOptions = {}): R
   if (options.checkKey ?? true) {
     const key = message.key == null ? null : message.key.toString();
     if (key !== merchantId) {
-      return violation(DeadLetterReason.KEY_MISMATCH, `Kafka key ${JSON.stringify(key)} is not "${merchantId}"`, 'key');
+      return violation(
+        DeadLetterReason.KEY_MISMATCH,
+        `Kafka key ${JSON.stringify(key)} is not "${merchantId}"`,
+        'key',
+      );
     }
   }
   return ok({ ...envelope.data, type, data: data.data } as AnyCloudEvent);
@@ -121,7 +140,9 @@ export function createEvent<T extends EventType>(event: NewEvent<T>): CloudEvent
 
 /** Serialises an event for Kafka: bigint amounts become digit strings, never JSON numbers. */
 export function encodeEvent(event: CloudEvent): string {
-  return JSON.stringify(event, (_key, value: unknown) => (typeof value === 'bigint' ? formatAmountMinor(value) : value));
+  return JSON.stringify(event, (_key, value: unknown) =>
+    typeof value === 'bigint' ? formatAmountMinor(value) : value,
+  );
 }
 
 /** The Kafka topic an event type is published on. */

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { AmountMinor, BasisPoints, Count, Currency, Identifier, MerchantId, Timestamp } from './schema-primitives';
+import {
+  AmountMinor,
+  BasisPoints,
+  Count,
+  Currency,
+  Identifier,
+  MerchantId,
+  Timestamp,
+} from './schema-primitives';
 import { Topics, TopicName } from './topics';
 
 /**
@@ -17,7 +25,12 @@ export const OrderPlacedData = z.object({ ...merchant, orderId: Identifier, ...m
 export const OrderPaidData = z.object({ ...merchant, orderId: Identifier, ...money });
 export const OrderCancelledData = z.object({ ...merchant, orderId: Identifier });
 export const OrderRefundedData = z.object({ ...merchant, orderId: Identifier, ...money });
-export const OrderSettledData = z.object({ ...merchant, orderId: Identifier, settlementId: Identifier, ...money });
+export const OrderSettledData = z.object({
+  ...merchant,
+  orderId: Identifier,
+  settlementId: Identifier,
+  ...money,
+});
 
 export const InventorySnapshotData = z.object({
   ...merchant,
@@ -44,7 +57,11 @@ export const ShipmentDeliveredData = z.object({
 });
 export const ShipmentReturnedData = z.object({ ...merchant, shipmentId: Identifier, orderId: Identifier });
 
-export const DisbursementSettledData = z.object({ ...merchant, disbursementId: Identifier, treasuryRef: Identifier });
+export const DisbursementSettledData = z.object({
+  ...merchant,
+  disbursementId: Identifier,
+  treasuryRef: Identifier,
+});
 export const DisbursementFailedData = z.object({
   ...merchant,
   disbursementId: Identifier,
@@ -123,28 +140,53 @@ interface CatalogEntry {
 
 export const EVENT_CATALOG = {
   'order.placed': { topic: Topics.orders, data: OrderPlacedData, summary: 'A buyer placed an order.' },
-  'order.paid': { topic: Topics.orders, data: OrderPaidData, summary: 'A buyer paid an order; counts toward GMV.' },
+  'order.paid': {
+    topic: Topics.orders,
+    data: OrderPaidData,
+    summary: 'A buyer paid an order; counts toward GMV.',
+  },
   'order.cancelled': { topic: Topics.orders, data: OrderCancelledData, summary: 'An order was cancelled.' },
-  'order.refunded': { topic: Topics.orders, data: OrderRefundedData, summary: 'An order was (partly) refunded.' },
+  'order.refunded': {
+    topic: Topics.orders,
+    data: OrderRefundedData,
+    summary: 'An order was (partly) refunded.',
+  },
   'order.settled': {
     topic: Topics.orders,
     data: OrderSettledData,
-    summary: 'The platform is about to release these proceeds to the merchant; a repayment holdback may be taken.',
+    summary:
+      'The platform is about to release these proceeds to the merchant; a repayment holdback may be taken.',
   },
   'inventory.snapshot': {
     topic: Topics.warehouse,
     data: InventorySnapshotData,
     summary: "The merchant's goods held in one platform warehouse, at cost.",
   },
-  'inventory.stockout': { topic: Topics.warehouse, data: InventoryStockoutData, summary: 'A listed SKU ran out of stock.' },
-  'inventory.restocked': { topic: Topics.warehouse, data: InventoryRestockedData, summary: 'A SKU is back in stock.' },
-  'shipment.dispatched': { topic: Topics.logistics, data: ShipmentDispatchedData, summary: 'A shipment left.' },
+  'inventory.stockout': {
+    topic: Topics.warehouse,
+    data: InventoryStockoutData,
+    summary: 'A listed SKU ran out of stock.',
+  },
+  'inventory.restocked': {
+    topic: Topics.warehouse,
+    data: InventoryRestockedData,
+    summary: 'A SKU is back in stock.',
+  },
+  'shipment.dispatched': {
+    topic: Topics.logistics,
+    data: ShipmentDispatchedData,
+    summary: 'A shipment left.',
+  },
   'shipment.delivered': {
     topic: Topics.logistics,
     data: ShipmentDeliveredData,
     summary: 'A shipment arrived; on time when deliveredAt <= promisedAt.',
   },
-  'shipment.returned': { topic: Topics.logistics, data: ShipmentReturnedData, summary: 'A shipment came back.' },
+  'shipment.returned': {
+    topic: Topics.logistics,
+    data: ShipmentReturnedData,
+    summary: 'A shipment came back.',
+  },
   'disbursement.settled': {
     topic: Topics.treasury,
     data: DisbursementSettledData,
@@ -163,7 +205,11 @@ export const EVENT_CATALOG = {
   'credit-line.granted': { topic: Topics.creditLines, data: CreditLineData, summary: 'A new credit line.' },
   'credit-line.adjusted': { topic: Topics.creditLines, data: CreditLineData, summary: 'A line moved.' },
   'credit-line.frozen': { topic: Topics.creditLines, data: CreditLineData, summary: 'A line was frozen.' },
-  'credit-line.unfrozen': { topic: Topics.creditLines, data: CreditLineData, summary: 'A frozen line reopened.' },
+  'credit-line.unfrozen': {
+    topic: Topics.creditLines,
+    data: CreditLineData,
+    summary: 'A frozen line reopened.',
+  },
   'credit-line.closed': { topic: Topics.creditLines, data: CreditLineData, summary: 'A line was closed.' },
   'disbursement.requested': {
     topic: Topics.disbursements,
@@ -177,7 +223,8 @@ export const EVENT_CATALOG = {
   'repayment.collected': {
     topic: Topics.repayments,
     data: RepaymentCollectedData,
-    summary: 'A repayment was collected; for SETTLEMENT_HOLDBACK the settlement system withholds amountMinor.',
+    summary:
+      'A repayment was collected; for SETTLEMENT_HOLDBACK the settlement system withholds amountMinor.',
   },
   'profile.changed': {
     topic: Topics.profileChanged,
@@ -205,7 +252,13 @@ export interface CloudEvent<T extends EventType = EventType> {
 /** A decoded event of any type, narrowed by `type`. */
 export type AnyCloudEvent = { [T in EventType]: CloudEvent<T> }[EventType];
 
-export const ORDER_TYPES = ['order.placed', 'order.paid', 'order.cancelled', 'order.refunded', 'order.settled'] as const;
+export const ORDER_TYPES = [
+  'order.placed',
+  'order.paid',
+  'order.cancelled',
+  'order.refunded',
+  'order.settled',
+] as const;
 export const WAREHOUSE_TYPES = ['inventory.snapshot', 'inventory.stockout', 'inventory.restocked'] as const;
 export const LOGISTICS_TYPES = ['shipment.dispatched', 'shipment.delivered', 'shipment.returned'] as const;
 /** The event types that feed the rolling risk profile. */

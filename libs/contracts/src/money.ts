@@ -19,7 +19,8 @@ export function parseAmountMinor(raw: unknown): Result<bigint, string> {
     if (!Number.isSafeInteger(raw)) return err('is a JSON number beyond 2^53; send it as a string of digits');
     return ok(BigInt(raw));
   }
-  if (typeof raw !== 'string') return err(`must be a string of digits, got ${raw === null ? 'null' : typeof raw}`);
+  if (typeof raw !== 'string')
+    return err(`must be a string of digits, got ${raw === null ? 'null' : typeof raw}`);
   if (DIGITS.test(raw)) {
     const significant = raw.replace(/^0+(?=[0-9])/, '');
     if (significant.length > MAX_DIGITS) return err('exceeds 2^63 - 1');
@@ -30,7 +31,8 @@ export function parseAmountMinor(raw: unknown): Result<bigint, string> {
   if (raw.length === 0) return err('is empty');
   if (raw.startsWith('-')) return err('is negative');
   if (/^[+-]?(nan|infinity)$/i.test(raw)) return err('is not a number');
-  if (/^[+-]?[0-9]*\.?[0-9]+[eE][+-]?[0-9]+$/.test(raw)) return err('is exponent-formatted; send plain digits');
+  if (/^[+-]?[0-9]*\.?[0-9]+[eE][+-]?[0-9]+$/.test(raw))
+    return err('is exponent-formatted; send plain digits');
   if (/^[+-]?[0-9]*\.[0-9]*$/.test(raw)) return err('is fractional; amounts are integer minor units');
   return err('must be a string of decimal digits');
 }

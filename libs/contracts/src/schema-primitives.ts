@@ -42,7 +42,11 @@ export const AmountMinor = z.union([z.string().max(64), z.number()]).transform((
 });
 
 /** Counts that are not money (units on hand): a non-negative safe integer. */
-export const Count = z.number().int('must be an integer').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER);
+export const Count = z
+  .number()
+  .int('must be an integer')
+  .min(0, 'must not be negative')
+  .max(Number.MAX_SAFE_INTEGER);
 
 /** Daily rates in basis points of the principal. */
 export const BasisPoints = z.number().int().min(0).max(10_000);
