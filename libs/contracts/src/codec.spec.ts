@@ -235,6 +235,15 @@ describe('decodeEvent', () => {
     }
   });
 
+  it('accepts a namespaced topic (tests and benchmarks run on their own topics)', () => {
+    const value = JSON.stringify(paid);
+    expect(decodeEvent({ topic: `bench-42.${Topics.orders}`, key: 'm-000042', value }).ok).toBe(true);
+    expect(decodeEvent({ topic: `bench-42.${Topics.logistics}`, key: 'm-000042', value })).toMatchObject({
+      ok: false,
+      error: { reason: DeadLetterReason.WRONG_TOPIC },
+    });
+  });
+
   it('never throws, whatever the bytes', () => {
     for (let seed = 0; seed < 500; seed += 1) {
       const bytes = Buffer.from(

@@ -3,6 +3,7 @@ import { ContractViolation, DeadLetterReason } from './dead-letter-reason';
 import { AnyCloudEvent, CloudEvent, EVENT_CATALOG, EventData, EventType, isEventType } from './events';
 import { err, ok, Result } from './result';
 import { Timestamp } from './schema-primitives';
+import { isTopicOf } from './topics';
 import { formatAmountMinor } from './money';
 
 /** The contract's cap on one message's value. */
@@ -21,7 +22,7 @@ const Envelope = z.object({
 });
 
 export interface RawMessage {
-  /** The topic it was read from; when given, the event's type must belong to it. */
+  /** The topic it was read from (namespaced or not); when given, the event's type must belong to it. */
   readonly topic?: string;
   /** The Kafka key; when `checkKey` is on (the default), it must equal `data.merchantId`. */
   readonly key?: Buffer | string | null;
@@ -83,7 +84,7 @@ export function decodeEvent(
   if (!isEventType(type))
     return violation(DeadLetterReason.UNKNOWN_TYPE, `unknown event type "${type}"`, 'type');
   const entry = EVENT_CATALOG[type];
-  if (message.topic !== undefined && entry.topic !== message.topic) {
+  if (message.topic !== undefined && !isTopicOf(message.topic, entry.topic)) {
     return violation(
       DeadLetterReason.WRONG_TOPIC,
       `"${type}" belongs on ${entry.topic}, not ${message.topic}`,

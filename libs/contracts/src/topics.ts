@@ -39,3 +39,15 @@ export const OUTPUT_TOPICS = [
 
 /** Every topic the local stack creates. */
 export const ALL_TOPICS: readonly TopicName[] = Object.values(Topics);
+
+/**
+ * A deployment may namespace every topic with a prefix (`<namespace>.<topic>`, env
+ * `KAFKA_TOPIC_NAMESPACE`): tests and benchmarks use it to run on fresh topics beside the
+ * real ones. These two functions are the whole rule.
+ */
+export const namespacedTopic = (topic: TopicName, namespace: string | undefined): string =>
+  namespace ? `${namespace}.${topic}` : topic;
+
+/** Whether `physicalTopic` is `contractTopic`, namespaced or not. */
+export const isTopicOf = (physicalTopic: string, contractTopic: TopicName): boolean =>
+  physicalTopic === contractTopic || physicalTopic.endsWith(`.${contractTopic}`);
