@@ -1,0 +1,9 @@
+/**
+ * Every schema migration, oldest first. Listed explicitly rather than found by a glob: a
+ * glob of `*.ts` breaks once the code is compiled to `dist/*.js` or run under a different
+ * loader (swc-node, jest), and an explicit list makes a forgotten migration a review diff.
+ * A new migration: add a file named `<unix ms>-<Name>.ts` here and append its class below.
+ */
+import { InboxOutbox1732800000000 } from './1732800000000-InboxOutbox';
+
+export const PLATFORM_MIGRATIONS = [InboxOutbox1732800000000] as const;

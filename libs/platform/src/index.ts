@@ -1,0 +1,5 @@
+export * from './config/env';
+export * from './database/adapters/connection';
+export * from './database/adapters/data-source';
+export * from './database/adapters/migrate';
+export { PLATFORM_MIGRATIONS } from './database/migrations';

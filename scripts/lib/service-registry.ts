@@ -1,0 +1,4 @@
+import type { ServiceSpec } from './services';
+
+/** Every long-running service of the project; `npm start` runs them all. */
+export const SERVICES: readonly ServiceSpec[] = [{ name: 'profiler', entry: 'apps/profiler/src/main.ts' }];
