@@ -12,8 +12,11 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
+// Nest 12 ships as ES modules only; jest runs CommonJS, so those packages are compiled too.
+const esmOnlyPackages = ['@nestjs', 'uid', 'load-esm', 'file-type', 'iterare', 'path-to-regexp'];
 const shared = {
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swc },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
   moduleNameMapper: { '^@lendstream/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' },
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],

@@ -3,6 +3,7 @@
  * which topics exist, create the missing ones. Every call is bounded.
  */
 import { Kafka, Partitioners, logLevel, type Admin } from 'kafkajs';
+import { isTopicOf, Topics } from '@lendstream/contracts';
 import { waitUntil, withTimeout } from './wait';
 
 const ADMIN_CALL_TIMEOUT_MS = 15_000;
@@ -108,7 +109,12 @@ export function ensureTopics(
     const missing = topics.filter((topic) => !existing.has(topic));
     if (missing.length > 0) {
       await admin.createTopics({
-        topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: partitions,
+          replicationFactor: 1,
+          configEntries: topicConfig(topic),
+        })),
         // Return only once every partition has a leader, so a producer right after `up` succeeds.
         waitForLeaders: true,
         timeout: 10_000,
@@ -122,6 +128,18 @@ export function ensureTopics(
       .map((topic) => ({ topic: topic.name, partitions: topic.partitions.length }));
     return { created: missing, alreadyThere, underPartitioned };
   });
+}
+
+/**
+ * A dead letter is the original message plus our headers: give the DLQ room above the
+ * broker's 1 MiB default so that a record near that size can still be dead-lettered
+ * instead of retrying forever.
+ */
+const DEAD_LETTER_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+function topicConfig(topic: string): Array<{ name: string; value: string }> {
+  return isTopicOf(topic, Topics.deadLetters)
+    ? [{ name: 'max.message.bytes', value: String(DEAD_LETTER_MAX_MESSAGE_BYTES) }]
+    : [];
 }
 
 /** Topics a developer cares about: Kafka's own (`__consumer_offsets`, …) are left out. */

@@ -1,0 +1,28 @@
+/**
+ * Kafka plumbing for every Lendstream app: the batch transport (consume), the event producer
+ * (publish), dead-lettering and retries. Business code depends on these, never on kafkajs.
+ */
+export * from './inbound';
+export * from './kafka-record';
+export * from './logger';
+export * from './retry-policy';
+export * from './chunking';
+export * from './dead-letter';
+export * from './describe-error';
+export * from './batch-outcome';
+export * from './options-validation';
+export * from './kafka-client-options';
+export * from './batch-transport-options';
+export * from './event-producer-options';
+export * from './topic-subscriptions';
+export * from './outbound-events';
+export * from './partition-batch-processor';
+export { createKafkaClient } from './adapters/kafka-client';
+export { KafkaEventProducer } from './adapters/kafka-event-producer';
+export { KafkaBatchConsumer } from './adapters/kafka-batch-consumer';
+export type { BatchSubscription, BatchConsumerState } from './adapters/kafka-batch-consumer';
+export { KafkaBatchTransport } from './adapters/kafka-batch-transport';
+export type { KafkaBatchTransportStatus, KafkaBatchTransportEvents } from './adapters/kafka-batch-transport';
+export { KafkaBatchContext } from './adapters/kafka-batch-context';
+export { createNestMessagingLogger } from './adapters/nest-messaging-logger';
+export * from './messaging.module';
