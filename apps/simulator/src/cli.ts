@@ -1,0 +1,90 @@
+/**
+ * `npm run simulate -- --seed demo --merchants 50 --days 90`: simulates a seeded marketplace
+ * and publishes its events to Kafka, or writes them as JSON lines with `--out`.
+ */
+import { Writable } from 'node:stream';
+import { parseCliArgs, USAGE } from './cli-args';
+import { EventSink } from './event-sink';
+import { JsonLinesEventSink } from './json-lines-event-sink';
+import { KafkaEventSink } from './kafka-event-sink';
+import { publishMarket } from './publish-market';
+import { formatSummary } from './summary-report';
+
+export interface CliIo {
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  /** Stops the run between two batches (Ctrl-C in a terminal). */
+  readonly signal?: AbortSignal;
+}
+
+/** Progress goes to stderr at most this often. */
+const PROGRESS_INTERVAL_MS = 2_000;
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Runs the CLI and returns its exit code; never throws. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const parsed = parseCliArgs(argv, io.env);
+  if (!parsed.ok) {
+    io.stderr.write(`simulate: ${parsed.error} (see --help)\n`);
+    return EXIT_USAGE;
+  }
+  const options = parsed.value;
+  if (options.help) {
+    io.stdout.write(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+  // With `--out -` the events own stdout; everything else goes to stderr.
+  const report = options.out === '-' ? io.stderr : io.stdout;
+  const destination =
+    options.out === '-' ? 'stdout' : (options.out ?? `Kafka at ${options.brokers.join(',')}`);
+
+  let sink: (EventSink & { close(): Promise<void> }) | undefined;
+  try {
+    sink =
+      options.out === undefined
+        ? await KafkaEventSink.connect({ brokers: options.brokers })
+        : JsonLinesEventSink.open(options.out);
+    let lastProgressAt = Date.now();
+    const summary = await publishMarket(options.market, sink, {
+      rate: options.rate,
+      topicNamespace: options.topicNamespace,
+      signal: io.signal,
+      onProgress: (published) => {
+        if (Date.now() - lastProgressAt < PROGRESS_INTERVAL_MS) return;
+        lastProgressAt = Date.now();
+        io.stderr.write(`simulate: ${published} events published so far\n`);
+      },
+    });
+    await sink.close();
+    sink = undefined;
+    report.write(`${formatSummary(summary, destination)}\n`);
+    return EXIT_OK;
+  } catch (error) {
+    io.stderr.write(`simulate: failed publishing to ${destination}: ${describe(error)}\n`);
+    return EXIT_FAILED;
+  } finally {
+    await sink?.close().catch(() => undefined);
+  }
+}
+
+if (require.main === module) {
+  const interrupt = new AbortController();
+  // The first Ctrl-C stops between batches and still prints the summary; a second one exits.
+  process.once('SIGINT', () => {
+    interrupt.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  void runCli(process.argv.slice(2), {
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    signal: interrupt.signal,
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}
