@@ -85,6 +85,8 @@ if (require.main === module) {
     stderr: process.stderr,
     signal: interrupt.signal,
   }).then((code) => {
-    process.exitCode = code;
+    // Exit at once: after a failed publish kafkajs may still hold retry timers that would
+    // keep a finished CLI alive.
+    process.exit(code);
   });
 }
