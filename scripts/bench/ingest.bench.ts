@@ -1,0 +1,140 @@
+/**
+ * Ingest: the profiler's events/s on pre-filled topics of at least 200,000 simulated events,
+ * next to a no-op kafkajs `eachBatch` consumer on the same topics in the same run.
+ * Target: profiler / no-op >= 0.5. Both are timed the same way: from the moment the
+ * consumer has joined its group to the moment its committed offsets reach the topics' end.
+ * Rounds alternate (no-op, profiler, no-op, profiler…) and the best of each is kept, which
+ * damps the noise of a shared machine.
+ */
+import { Topics, TopicName } from '@lendstream/contracts';
+import { createKafkaClient } from '@lendstream/messaging';
+import { loadPlatformEnv } from '@lendstream/platform';
+import { KafkaEventSink } from '../../apps/simulator/src/kafka-event-sink';
+import { publishMarket } from '../../apps/simulator/src/publish-market';
+import { startProfiler } from '../../apps/profiler/src/start-profiler';
+import { PROFILER_DEFAULTS } from '../../apps/profiler/src/profiler-config';
+import { BenchResult } from './bench-result';
+import { createBenchTopics, waitForCommitted, BenchTopics } from './bench-kafka';
+import { Redis } from 'ioredis';
+
+const INPUT_TOPICS: readonly TopicName[] = [Topics.orders, Topics.warehouse, Topics.logistics];
+const MIN_EVENTS = 200_000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUND_TIMEOUT_MS = 300_000;
+
+async function noOpConsumerRound(
+  bench: BenchTopics,
+  brokers: readonly string[],
+  total: number,
+  round: number,
+) {
+  const groupId = `${bench.namespace}-noop-${round}`;
+  const consumer = createKafkaClient({ brokers, clientId: 'bench-noop' }).consumer({ groupId });
+  let joinedAt = 0;
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    joinedAt ||= Date.now();
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics: INPUT_TOPICS.map(bench.physical), fromBeginning: true });
+  await consumer.run({
+    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+      // Nothing but what any consumer must do: take the records, mark them done.
+      resolveOffset(batch.lastOffset());
+      await heartbeat();
+    },
+  });
+  const doneAt = await waitForCommitted(bench, groupId, INPUT_TOPICS, total, ROUND_TIMEOUT_MS);
+  await consumer.disconnect();
+  return (total / (doneAt - joinedAt)) * 1000;
+}
+
+async function profilerRound(
+  bench: BenchTopics,
+  brokers: readonly string[],
+  redisUrl: string,
+  total: number,
+  round: number,
+) {
+  const groupId = `${bench.namespace}-profiler-${round}`;
+  const keyPrefix = `${bench.namespace}-${round}`;
+  const profiler = await startProfiler({
+    redisUrl,
+    kafkaBrokers: brokers,
+    keyPrefix,
+    batchSize: PROFILER_DEFAULTS.batchSize,
+    groupId,
+    clientId: 'bench-profiler',
+    topicNamespace: bench.namespace,
+    partitionsConsumedConcurrently: PROFILER_DEFAULTS.partitionsConsumedConcurrently,
+    redisCommandTimeoutMs: PROFILER_DEFAULTS.redisCommandTimeoutMs,
+    logLevels: ['error'],
+  });
+  const joinedAt = Date.now(); // startProfiler resolves once the consumer has joined
+  const doneAt = await waitForCommitted(bench, groupId, INPUT_TOPICS, total, ROUND_TIMEOUT_MS);
+  await profiler.close();
+  await deleteKeys(redisUrl, `${keyPrefix}:*`);
+  return (total / (doneAt - joinedAt)) * 1000;
+}
+
+async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    if (keys.length > 0) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  redis.disconnect();
+}
+
+export async function ingestBenchmark(): Promise<BenchResult> {
+  const env = loadPlatformEnv();
+  const brokers = env.KAFKA_BROKERS;
+  const bench = await createBenchTopics(brokers, 'ingest', env.KAFKA_PARTITIONS);
+  try {
+    const market = { seed: 'bench-ingest', merchants: 200, days: 30, start: '2026-08-01' };
+    const sink = await KafkaEventSink.connect({ brokers });
+    const published = await publishMarket(market, sink, { topicNamespace: bench.namespace });
+    await sink.close();
+    const total = await bench.endOffsetTotal(INPUT_TOPICS);
+    if (total < MIN_EVENTS)
+      throw new Error(`pre-filled only ${total} events; the benchmark needs ${MIN_EVENTS}`);
+    console.log(
+      `  pre-filled ${total} events (${published.elapsedMs} ms) for ${market.merchants} merchants × ${market.days} days`,
+    );
+
+    const noOp: number[] = [];
+    const profiler: number[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      noOp.push(await noOpConsumerRound(bench, brokers, total, round));
+      console.log(`  round ${round + 1}: no-op consumer ${Math.round(noOp.at(-1)!)} events/s`);
+      profiler.push(await profilerRound(bench, brokers, env.REDIS_URL, total, round));
+      console.log(`  round ${round + 1}: profiler       ${Math.round(profiler.at(-1)!)} events/s`);
+    }
+    const value = Math.max(...profiler);
+    const baseline = Math.max(...noOp);
+    const ratio = value / baseline;
+    return {
+      name: 'ingest',
+      unit: 'events/s',
+      value: Math.round(value),
+      baseline: Math.round(baseline),
+      ratio,
+      target: 'ratio >= 0.5',
+      targetMet: ratio >= 0.5,
+      command: 'npm run bench -- ingest',
+      ranAt: new Date().toISOString(),
+      details: {
+        events: total,
+        merchants: market.merchants,
+        days: market.days,
+        rounds: ROUNDS,
+        profilerEventsPerSecondByRound: profiler.map(Math.round),
+        noOpEventsPerSecondByRound: noOp.map(Math.round),
+        baselineDescription: 'kafkajs eachBatch consumer that only resolves offsets and heartbeats',
+      },
+    };
+  } finally {
+    await bench.dispose();
+  }
+}

@@ -1,0 +1,9 @@
+import type { BenchResult } from './bench-result';
+import { ingestBenchmark } from './ingest.bench';
+import { profileMemoryBenchmark } from './profile-memory.bench';
+
+/** Every benchmark, by the name `npm run bench -- <name>` takes and its result file carries. */
+export const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
+  ingest: ingestBenchmark,
+  'profile-memory': profileMemoryBenchmark,
+};
