@@ -14,7 +14,7 @@ import { publishMarket } from '../../apps/simulator/src/publish-market';
 import { startProfiler } from '../../apps/profiler/src/start-profiler';
 import { PROFILER_DEFAULTS } from '../../apps/profiler/src/profiler-config';
 import { BenchResult } from './bench-result';
-import { createBenchTopics, waitForCommitted, BenchTopics } from './bench-kafka';
+import { createTopicNamespace, waitForCommitted, TopicNamespace } from '../lib/kafka-namespace';
 import { Redis } from 'ioredis';
 
 const INPUT_TOPICS: readonly TopicName[] = [Topics.orders, Topics.warehouse, Topics.logistics];
@@ -23,7 +23,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const ROUND_TIMEOUT_MS = 300_000;
 
 async function noOpConsumerRound(
-  bench: BenchTopics,
+  bench: TopicNamespace,
   brokers: readonly string[],
   total: number,
   round: number,
@@ -49,7 +49,7 @@ async function noOpConsumerRound(
 }
 
 async function profilerRound(
-  bench: BenchTopics,
+  bench: TopicNamespace,
   brokers: readonly string[],
   redisUrl: string,
   total: number,
@@ -90,7 +90,7 @@ async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
 export async function ingestBenchmark(): Promise<BenchResult> {
   const env = loadPlatformEnv();
   const brokers = env.KAFKA_BROKERS;
-  const bench = await createBenchTopics(brokers, 'ingest', env.KAFKA_PARTITIONS);
+  const bench = await createTopicNamespace(brokers, 'ingest', env.KAFKA_PARTITIONS);
   try {
     const market = { seed: 'bench-ingest', merchants: 200, days: 30, start: '2026-08-01' };
     const sink = await KafkaEventSink.connect({ brokers });

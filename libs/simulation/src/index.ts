@@ -9,7 +9,7 @@ export * from './archetypes/daily-behaviour';
 export * from './archetypes/archetype-parameters';
 export type { MarketConfig, ResolvedMarketConfig } from './market/market-config';
 export { MARKET_LIMITS, DEFAULT_CURRENCY, resolveMarketConfig } from './market/market-config';
-export type { MerchantProfile, ListedSku } from './market/roster';
+export type { SimulatedMerchant, ListedSku } from './market/roster';
 export { PLATFORM_WAREHOUSES, merchantRoster, allocateArchetypes, formatMerchantId } from './market/roster';
 export type { SimulatedEvent } from './market/simulated-event';
 export { Sources } from './market/ids';

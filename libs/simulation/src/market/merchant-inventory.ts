@@ -3,7 +3,7 @@ import { SeededRandom } from '../random/seeded-random';
 import { MerchantIds } from './ids';
 import { DAY_MS } from './market-config';
 import { restockedEvent, snapshotEvent, stockoutEvent } from './event-factory';
-import { MerchantProfile, UNITS_PER_ORDER } from './roster';
+import { SimulatedMerchant, UNITS_PER_ORDER } from './roster';
 import { SimulatedEvent } from './simulated-event';
 import { HOUR_MS, MINUTE_MS } from './time-of-day';
 
@@ -38,7 +38,7 @@ export class MerchantInventory {
   private readonly restockAtMs: number[];
 
   constructor(
-    private readonly profile: MerchantProfile,
+    private readonly profile: SimulatedMerchant,
     private readonly ids: MerchantIds,
   ) {
     this.unitsByWarehouse = profile.warehouseIds.map(() => -1); // -1: not yet stocked

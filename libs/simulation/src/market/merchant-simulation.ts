@@ -6,7 +6,7 @@ import { OrderInFlight } from './event-factory';
 import { MerchantIds } from './ids';
 import { MerchantInventory, EmitEvent } from './merchant-inventory';
 import { planOrder } from './order-plan';
-import { MerchantProfile, UNITS_PER_ORDER } from './roster';
+import { SimulatedMerchant, UNITS_PER_ORDER } from './roster';
 import { orderTimeOfDayMs } from './time-of-day';
 
 /**
@@ -42,7 +42,7 @@ export class MerchantSimulation {
   private readonly inventory: MerchantInventory;
 
   constructor(
-    readonly profile: MerchantProfile,
+    readonly profile: SimulatedMerchant,
     private readonly random: SeededRandom,
     private readonly ids: MerchantIds,
     private readonly market: MarketShape,

@@ -11,7 +11,7 @@ export interface ListedSku {
 }
 
 /** A simulated merchant: who it is and the parameters its days are drawn from. */
-export interface MerchantProfile {
+export interface SimulatedMerchant {
   /** `m-000042`: six digits, so ids sort in creation order. */
   readonly merchantId: string;
   /** 1-based position in the roster (42 for `m-000042`). */
@@ -82,7 +82,7 @@ function drawMerchant(
   archetype: Archetype,
   random: SeededRandom,
   currencyMix: ResolvedMarketConfig['currencyMix'],
-): MerchantProfile {
+): SimulatedMerchant {
   const parameters = ARCHETYPE_PARAMETERS[archetype];
   const merchantId = formatMerchantId(merchantNumber);
   const currency = random.weightedChoice(currencyMix);
@@ -120,7 +120,7 @@ function drawMerchant(
 }
 
 /** The roster of a resolved config (what `simulateMarket` trades with). */
-export function rosterOf(config: ResolvedMarketConfig): MerchantProfile[] {
+export function rosterOf(config: ResolvedMarketConfig): SimulatedMerchant[] {
   const root = new SeededRandom(config.seed);
   // Archetypes are dealt out in shuffled order so that m-000001 is not always the same kind.
   const archetypes = root
@@ -136,6 +136,6 @@ export function rosterOf(config: ResolvedMarketConfig): MerchantProfile[] {
  * parameters: for summaries by archetype and for checking the pipeline's decisions. It
  * depends only on the seed, the merchant count and the mixes, not on days or scale.
  */
-export function merchantRoster(config: MarketConfig): MerchantProfile[] {
+export function merchantRoster(config: MarketConfig): SimulatedMerchant[] {
   return rosterOf(resolveMarketConfigOrThrow(config));
 }

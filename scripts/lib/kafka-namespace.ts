@@ -1,14 +1,14 @@
 /**
- * Kafka helpers for benchmarks: a namespace of fresh topics, and a way to tell when a
- * consumer group has committed up to the end of them (how both the baseline and the
- * service under test are timed, so that they are measured the same way).
+ * A namespace of fresh topics (`<namespace>.<topic>`) for the demo and benchmarks, and a way
+ * to tell when a consumer group has committed up to the end of them (how the demo knows the
+ * profiler is done, and how benchmarks time a baseline and a service the same way).
  */
 import { ALL_TOPICS, namespacedTopic, TopicName } from '@lendstream/contracts';
 import { createKafkaClient } from '@lendstream/messaging';
 import type { Admin } from 'kafkajs';
 import { ensureTopics } from '../stack/kafka-admin';
 
-export interface BenchTopics {
+export interface TopicNamespace {
   readonly namespace: string;
   readonly admin: Admin;
   physical(topic: TopicName): string;
@@ -19,15 +19,15 @@ export interface BenchTopics {
   dispose(): Promise<void>;
 }
 
-export async function createBenchTopics(
+export async function createTopicNamespace(
   brokers: readonly string[],
   label: string,
   partitions: number,
-): Promise<BenchTopics> {
-  const namespace = `bench-${label}-${Date.now().toString(36)}`;
+): Promise<TopicNamespace> {
+  const namespace = `${label}-${Date.now().toString(36)}`;
   const physical = (topic: TopicName) => namespacedTopic(topic, namespace);
   await ensureTopics(brokers, ALL_TOPICS.map(physical), partitions);
-  const admin = createKafkaClient({ brokers, clientId: 'lendstream-bench' }).admin();
+  const admin = createKafkaClient({ brokers, clientId: 'lendstream-scripts' }).admin();
   await admin.connect();
   return {
     namespace,
@@ -58,7 +58,7 @@ export async function createBenchTopics(
 
 /** Polls until a group has committed `expected` records over `topics`; returns when it did (ms since epoch). */
 export async function waitForCommitted(
-  bench: BenchTopics,
+  namespace: TopicNamespace,
   groupId: string,
   topics: readonly TopicName[],
   expected: number,
@@ -66,7 +66,7 @@ export async function waitForCommitted(
 ): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const committed = await bench.committedTotal(groupId, topics);
+    const committed = await namespace.committedTotal(groupId, topics);
     if (committed >= expected) return Date.now();
     if (Date.now() > deadline)
       throw new Error(`group ${groupId} committed ${committed} of ${expected} in ${timeoutMs} ms`);
