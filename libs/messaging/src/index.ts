@@ -26,3 +26,16 @@ export type { KafkaBatchTransportStatus, KafkaBatchTransportEvents } from './ada
 export { KafkaBatchContext } from './adapters/kafka-batch-context';
 export { createNestMessagingLogger } from './adapters/nest-messaging-logger';
 export * from './messaging.module';
+export * from './inbox';
+export * from './outbox-messages';
+export * from './outbox-shards';
+export * from './outbox-relay-options';
+export * from './outbox-relay-schedule';
+export * from './outbox-relay-status';
+export { recordInbox, recordInboxBatch, purgeInbox, inboxPurgeCutoff } from './adapters/inbox-store';
+export type { InboxPurgeOptions } from './adapters/inbox-store';
+export { enqueueOutbox, MAX_OUTBOX_EVENTS_PER_STATEMENT } from './adapters/outbox-writer';
+export { outboxBacklog } from './adapters/outbox-store';
+export { OutboxRelay } from './adapters/outbox-relay';
+export type { OutboxRelayDependencies } from './adapters/outbox-relay';
+export * from './outbox-relay.module';

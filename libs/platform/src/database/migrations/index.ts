@@ -5,5 +5,6 @@
  * A new migration: add a file named `<unix ms>-<Name>.ts` here and append its class below.
  */
 import { InboxOutbox1732800000000 } from './1732800000000-InboxOutbox';
+import { InboxOutboxRetention1795879126157 } from './1795879126157-InboxOutboxRetention';
 
-export const PLATFORM_MIGRATIONS = [InboxOutbox1732800000000] as const;
+export const PLATFORM_MIGRATIONS = [InboxOutbox1732800000000, InboxOutboxRetention1795879126157] as const;
