@@ -10,16 +10,53 @@ import { formatAmountMinor } from './money';
 export const MAX_EVENT_BYTES = 64 * 1024;
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
 
-const Envelope = z.object({
-  specversion: z.literal('1.0', 'must be "1.0"'),
-  id: z.string().min(1, 'must not be empty').max(256),
-  source: z.string().min(1, 'must not be empty').max(256),
-  type: z.string().min(1).max(128),
-  time: Timestamp,
-  subject: z.string().min(1).max(64),
-  datacontenttype: z.literal('application/json', 'must be application/json').optional(),
-  data: z.record(z.string(), z.unknown()),
-});
+interface Envelope {
+  readonly specversion: '1.0';
+  readonly id: string;
+  readonly source: string;
+  readonly type: string;
+  readonly time: string;
+  readonly subject: string;
+  readonly datacontenttype?: 'application/json';
+  readonly data: Record<string, unknown>;
+}
+
+const ENVELOPE_STRINGS: ReadonlyArray<readonly [keyof Envelope, number]> = [
+  ['id', 256],
+  ['source', 256],
+  ['type', 128],
+  ['subject', 64],
+];
+
+/**
+ * The CloudEvents envelope, checked by hand rather than with zod: it is the same for every
+ * message on the hot path of every consumer, and this is about five times cheaper.
+ */
+function checkEnvelope(value: unknown): Result<Envelope, ContractViolation> {
+  const notCloudEvent = (message: string, field?: string) =>
+    violation(DeadLetterReason.NOT_CLOUDEVENT, message, field);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return notCloudEvent('value: a CloudEvent is a JSON object');
+  }
+  const candidate = value as Record<string, unknown>;
+  if (candidate.specversion !== '1.0') return notCloudEvent('specversion: must be "1.0"', 'specversion');
+  for (const [field, maxLength] of ENVELOPE_STRINGS) {
+    const attribute = candidate[field];
+    if (typeof attribute !== 'string' || attribute.length === 0 || attribute.length > maxLength) {
+      return notCloudEvent(`${field}: must be a string of 1 to ${maxLength} characters`, field);
+    }
+  }
+  const time = Timestamp.safeParse(candidate.time);
+  if (!time.success) return notCloudEvent(`time: ${time.error.issues[0]!.message}`, 'time');
+  if (candidate.datacontenttype !== undefined && candidate.datacontenttype !== 'application/json') {
+    return notCloudEvent('datacontenttype: must be application/json', 'datacontenttype');
+  }
+  const data = candidate.data;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return notCloudEvent('data: must be a JSON object', 'data');
+  }
+  return ok(candidate as unknown as Envelope);
+}
 
 export interface RawMessage {
   /** The topic it was read from (namespaced or not); when given, the event's type must belong to it. */
@@ -77,9 +114,9 @@ export function decodeEvent(
     return violation(DeadLetterReason.NOT_JSON, `not JSON: ${(cause as Error).message.slice(0, 200)}`);
   }
 
-  const envelope = Envelope.safeParse(parsed);
-  if (!envelope.success) return err(firstIssue(envelope.error, '', DeadLetterReason.NOT_CLOUDEVENT));
-  const { type, subject } = envelope.data;
+  const envelope = checkEnvelope(parsed);
+  if (!envelope.ok) return envelope;
+  const { type, subject } = envelope.value;
 
   if (!isEventType(type))
     return violation(DeadLetterReason.UNKNOWN_TYPE, `unknown event type "${type}"`, 'type');
@@ -92,7 +129,7 @@ export function decodeEvent(
     );
   }
 
-  const data = entry.data.safeParse(envelope.data.data);
+  const data = entry.data.safeParse(envelope.value.data);
   if (!data.success) return err(firstIssue(data.error, 'data', DeadLetterReason.SCHEMA_VIOLATION));
   const merchantId = (data.data as { merchantId: string }).merchantId;
 
@@ -113,7 +150,7 @@ export function decodeEvent(
       );
     }
   }
-  return ok({ ...envelope.data, type, data: data.data } as AnyCloudEvent);
+  return ok({ ...envelope.value, type, data: data.data } as AnyCloudEvent);
 }
 
 export interface NewEvent<T extends EventType> {
