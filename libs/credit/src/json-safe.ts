@@ -1,0 +1,61 @@
+/**
+ * JSON-safe forms for what a decision stores (Postgres jsonb): bigint becomes a string of
+ * decimal digits, so no JSON parser can round it, and comparisons use a canonical text (keys
+ * sorted) so that two equal values always compare equal whatever order their keys were built in.
+ */
+export type JsonValue =
+  string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/** Bounds the walk: decision data is a few levels deep; anything deeper is a bug (or a cycle). */
+const DEPTH_MAX = 32;
+
+/** bigint → decimal string; undefined properties are dropped (as JSON.stringify does); anything else non-JSON throws. */
+export function toJsonSafe(value: unknown, depth = 0): JsonValue {
+  if (depth > DEPTH_MAX) throw new RangeError('value is nested too deeply to store (a cycle?)');
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new RangeError(`cannot store a non-finite number: ${value}`);
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((item) => toJsonSafe(item, depth + 1));
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== undefined);
+    return Object.fromEntries(entries.map(([key, item]) => [key, toJsonSafe(item, depth + 1)]));
+  }
+  throw new TypeError(`cannot store a ${typeof value} as JSON`);
+}
+
+/** One text per value: keys sorted at every level. */
+export function canonicalJson(value: JsonValue): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const record = value as { readonly [key: string]: JsonValue };
+    const keys = Object.keys(record).sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key]!)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Paths where two JSON values differ, for a mismatch report; at most `limit` of them. */
+export function jsonDifferences(expected: JsonValue, actual: JsonValue, limit = 20, path = '$'): string[] {
+  if (canonicalJson(expected) === canonicalJson(actual)) return [];
+  const bothObjects =
+    expected !== null &&
+    actual !== null &&
+    typeof expected === 'object' &&
+    typeof actual === 'object' &&
+    Array.isArray(expected) === Array.isArray(actual);
+  if (!bothObjects) return [`${path}: expected ${canonicalJson(expected)}, got ${canonicalJson(actual)}`];
+  const left = expected as { readonly [key: string]: JsonValue };
+  const right = actual as { readonly [key: string]: JsonValue };
+  const differences: string[] = [];
+  for (const key of [...new Set([...Object.keys(left), ...Object.keys(right)])].sort()) {
+    if (differences.length >= limit) break;
+    const childPath = Array.isArray(expected) ? `${path}[${key}]` : `${path}.${key}`;
+    if (!(key in left)) differences.push(`${childPath}: unexpected ${canonicalJson(right[key]!)}`);
+    else if (!(key in right)) differences.push(`${childPath}: missing`);
+    else differences.push(...jsonDifferences(left[key]!, right[key]!, limit - differences.length, childPath));
+  }
+  return differences.slice(0, limit);
+}
