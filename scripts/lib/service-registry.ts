@@ -1,4 +1,7 @@
 import type { ServiceSpec } from './services';
 
 /** Every long-running service of the project; `npm start` runs them all. */
-export const SERVICES: readonly ServiceSpec[] = [{ name: 'profiler', entry: 'apps/profiler/src/main.ts' }];
+export const SERVICES: readonly ServiceSpec[] = [
+  { name: 'profiler', entry: 'apps/profiler/src/main.ts' },
+  { name: 'underwriter', entry: 'apps/underwriter/src/main.ts' },
+];

@@ -22,3 +22,6 @@ export * from './json-safe';
 export * from './profile-snapshot';
 export * from './credit-decision';
 export * from './stored-decision';
+
+// The Postgres, Redis and Kafka side of underwriting (imported by apps, never by the pure core).
+export * from './adapters';

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { KEY_PREFIX_PATTERN, DEFAULT_KEY_PREFIX } from '@lendstream/profile';
+import { EnvSource, loadEnvWith, platformEnvShape } from '@lendstream/platform';
+
+/**
+ * The underwriter's configuration, read from the environment once at boot and validated: a
+ * bad variable stops the process before it connects to anything, naming itself.
+ */
+export interface UnderwriterOptions {
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly kafkaBrokers: readonly string[];
+  /** Prefix of the profile keys it reads (`PROFILE_KEY_PREFIX`, default `lp`): the profiler's. */
+  readonly profileKeyPrefix: string;
+  /** `<namespace>.<topic>` for every topic (`KAFKA_TOPIC_NAMESPACE`), as tests and benchmarks use. */
+  readonly topicNamespace?: string;
+  readonly groupId: string;
+  readonly clientId: string;
+  /** Most signals per handler call (`UNDERWRITER_BATCH_SIZE`, default 200). */
+  readonly batchSize: number;
+  readonly partitionsConsumedConcurrently: number;
+  /** Seeds the budget of `portfolioBudgetCurrency` when treasury has set none (`PORTFOLIO_BUDGET_MINOR`). */
+  readonly portfolioBudgetMinor: bigint;
+  readonly portfolioBudgetCurrency: string;
+  /** How often the silence sweep runs, wall clock (`SILENCE_SWEEP_INTERVAL_MS`; 0 turns it off). */
+  readonly silenceSweepIntervalMs: number;
+  readonly databasePoolSize: number;
+  readonly redisCommandTimeoutMs: number;
+  /** Backoff of a failing batch (tests shorten it). */
+  readonly retry?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
+  readonly logLevels?: readonly NestLogLevel[] | false;
+}
+
+export type NestLogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+
+const NEST_LEVELS: Readonly<Record<string, readonly NestLogLevel[]>> = {
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+export const UNDERWRITER_DEFAULTS = {
+  groupId: 'lendstream-underwriter',
+  clientId: 'lendstream-underwriter',
+  batchSize: 200,
+  partitionsConsumedConcurrently: 3,
+  /** 500 million yuan in fen: the size of the allocation Alibaba once sold out in 28 minutes. */
+  portfolioBudgetMinor: '50000000000',
+  portfolioBudgetCurrency: 'CNY',
+  silenceSweepIntervalMs: 60_000,
+  databasePoolSize: 10,
+  redisCommandTimeoutMs: 5_000,
+} as const;
+
+/** The largest budget a bigint column holds. */
+const BUDGET_MINOR_MAX = 2n ** 63n - 1n;
+
+const unsetIfEmpty = (value: unknown): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const wholeNumber = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^\d+$/, `expected a whole number from ${min} to ${max}`)
+      .transform(Number)
+      .pipe(z.number().min(min, `expected a whole number from ${min} to ${max}`).max(max))
+      .optional()
+      .transform((value) => value ?? fallback),
+  );
+
+const optionalMatching = (pattern: RegExp, message: string) =>
+  z.preprocess(unsetIfEmpty, z.string().regex(pattern, message).optional());
+
+const budgetMinor = z.preprocess(
+  unsetIfEmpty,
+  z
+    .string()
+    .regex(/^\d{1,19}$/, 'expected whole minor units (digits only), e.g. 50000000000 for 500 million yuan')
+    .transform((digits) => BigInt(digits))
+    .refine((amount) => amount <= BUDGET_MINOR_MAX, 'expected at most 2^63 - 1')
+    .optional()
+    .transform((amount) => amount ?? BigInt(UNDERWRITER_DEFAULTS.portfolioBudgetMinor)),
+);
+
+export const underwriterEnvSchema = z.object({
+  ...platformEnvShape,
+  PROFILE_KEY_PREFIX: optionalMatching(KEY_PREFIX_PATTERN, 'expected 1-32 characters of A-Z a-z 0-9 . _ -'),
+  KAFKA_TOPIC_NAMESPACE: optionalMatching(
+    /^[A-Za-z0-9_-]{1,100}$/,
+    'expected 1-100 letters, digits, "_" or "-"',
+  ),
+  UNDERWRITER_GROUP_ID: optionalMatching(
+    /^[A-Za-z0-9._-]{1,255}$/,
+    'expected 1-255 letters, digits, ".", "_" or "-"',
+  ),
+  UNDERWRITER_BATCH_SIZE: wholeNumber(1, 5_000, UNDERWRITER_DEFAULTS.batchSize),
+  UNDERWRITER_PARTITIONS_CONCURRENTLY: wholeNumber(
+    1,
+    64,
+    UNDERWRITER_DEFAULTS.partitionsConsumedConcurrently,
+  ),
+  PORTFOLIO_BUDGET_MINOR: budgetMinor,
+  PORTFOLIO_BUDGET_CURRENCY: optionalMatching(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as CNY'),
+  SILENCE_SWEEP_INTERVAL_MS: wholeNumber(0, 86_400_000, UNDERWRITER_DEFAULTS.silenceSweepIntervalMs),
+  UNDERWRITER_DATABASE_POOL_SIZE: wholeNumber(2, 100, UNDERWRITER_DEFAULTS.databasePoolSize),
+  REDIS_COMMAND_TIMEOUT_MS: wholeNumber(100, 60_000, UNDERWRITER_DEFAULTS.redisCommandTimeoutMs),
+});
+
+/** Reads and validates the environment; throws InvalidEnvironmentError naming every bad variable. */
+export function underwriterOptionsFromEnv(source: EnvSource = process.env): UnderwriterOptions {
+  const env = loadEnvWith(underwriterEnvSchema, source);
+  return {
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    kafkaBrokers: env.KAFKA_BROKERS,
+    profileKeyPrefix: env.PROFILE_KEY_PREFIX ?? DEFAULT_KEY_PREFIX,
+    topicNamespace: env.KAFKA_TOPIC_NAMESPACE,
+    groupId: env.UNDERWRITER_GROUP_ID ?? UNDERWRITER_DEFAULTS.groupId,
+    clientId: UNDERWRITER_DEFAULTS.clientId,
+    batchSize: env.UNDERWRITER_BATCH_SIZE,
+    partitionsConsumedConcurrently: env.UNDERWRITER_PARTITIONS_CONCURRENTLY,
+    portfolioBudgetMinor: env.PORTFOLIO_BUDGET_MINOR,
+    portfolioBudgetCurrency: env.PORTFOLIO_BUDGET_CURRENCY ?? UNDERWRITER_DEFAULTS.portfolioBudgetCurrency,
+    silenceSweepIntervalMs: env.SILENCE_SWEEP_INTERVAL_MS,
+    databasePoolSize: env.UNDERWRITER_DATABASE_POOL_SIZE,
+    redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+    logLevels: NEST_LEVELS[env.LOG_LEVEL],
+  };
+}

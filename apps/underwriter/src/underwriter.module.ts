@@ -1,0 +1,52 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MessagingModule, OutboxRelayModule } from '@lendstream/messaging';
+import { dataSourceOptions } from '@lendstream/platform';
+import { ProfileSignalController } from './profile-signal.controller';
+import type { UnderwriterOptions } from './underwriter-config';
+import {
+  profileReaderProvider,
+  underwriterRedisProvider,
+  UnderwriterRedisShutdown,
+} from './underwriter-redis';
+import { UNDERWRITER_OPTIONS } from './underwriter-tokens';
+import {
+  PortfolioBudgetSeeder,
+  SilenceSweepScheduler,
+  underwritingServiceProvider,
+} from './underwriting.providers';
+
+@Module({})
+export class UnderwriterModule {
+  static forRoot(options: UnderwriterOptions): DynamicModule {
+    return {
+      module: UnderwriterModule,
+      imports: [
+        // Migrations never run from here and the schema is never synchronised: `npm run stack -- up` migrates.
+        TypeOrmModule.forRoot(
+          dataSourceOptions({
+            databaseUrl: options.databaseUrl,
+            applicationName: options.clientId,
+            poolSize: options.databasePoolSize,
+          }),
+        ),
+        MessagingModule.forRoot({
+          brokers: options.kafkaBrokers,
+          clientId: `${options.clientId}-producer`,
+          topicNamespace: options.topicNamespace,
+        }),
+        OutboxRelayModule.forRoot({ relayName: `${options.clientId}-outbox` }),
+      ],
+      controllers: [ProfileSignalController],
+      providers: [
+        { provide: UNDERWRITER_OPTIONS, useValue: options },
+        underwriterRedisProvider,
+        profileReaderProvider,
+        UnderwriterRedisShutdown,
+        underwritingServiceProvider,
+        PortfolioBudgetSeeder,
+        SilenceSweepScheduler,
+      ],
+    };
+  }
+}

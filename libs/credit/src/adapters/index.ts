@@ -1,0 +1,12 @@
+// The credit library's adapters: Postgres (lines, decisions, the portfolio budget) and the
+// underwriting use case that wires the pure policy to the profile store, the inbox and the outbox.
+export * from './deterministic-uuid';
+export * from './credit-line-row';
+export * from './credit-line-store';
+export * from './portfolio-budget-store';
+export * from './credit-decision-store';
+export * from './profile-reader';
+export * from './decide-with-budget';
+export * from './underwrite-merchant';
+export * from './underwriting-service';
+export * from './silence-sweep';

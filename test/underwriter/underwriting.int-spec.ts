@@ -1,0 +1,226 @@
+/**
+ * The underwriting use case on the real Postgres and Redis (in this process; the Nest app and
+ * Kafka are covered by pipeline.int-spec.ts): one decision per signal however often it is
+ * delivered, hysteresis, the portfolio budget, and a missing profile failing closed.
+ */
+import { merchantRoster } from '@lendstream/simulation';
+import {
+  applyToStore,
+  dayStartMs,
+  eventsBefore,
+  MARKET_START,
+  profileSignal,
+  simulatedEvents,
+} from './support/simulated-profiles';
+import { UnderwritingFixture } from './support/underwriting-fixture';
+import { recomputeDecision } from '@lendstream/credit';
+import {
+  defaultUnderwritingPolicies,
+  readDecisionPage,
+  storedDecisionOfRow,
+  sweepSilentLines,
+} from '@lendstream/credit';
+
+jest.setTimeout(120_000);
+
+const BUDGET_500M_YUAN = 50_000_000_000n;
+const STEADY_MIX = { steady: 1 } as const;
+
+describe('underwriting (real Postgres and Redis)', () => {
+  let fixture: UnderwritingFixture;
+  const events = simulatedEvents('uw-inprocess', STEADY_MIX, 3, 62);
+  const [first, second, third] = merchantRoster({
+    seed: 'uw-inprocess',
+    merchants: 3,
+    days: 62,
+    start: MARKET_START,
+    archetypeMix: STEADY_MIX,
+  });
+  const day60 = dayStartMs(60);
+
+  beforeAll(async () => {
+    fixture = await UnderwritingFixture.create('inprocess', BUDGET_500M_YUAN);
+    await applyToStore(fixture.store, fixture.log, eventsBefore(events, day60));
+  });
+  afterAll(() => fixture?.cleanup());
+
+  it('grants a line once for a signal delivered twice: one decision, one event', async () => {
+    const merchantId = first!.merchantId;
+    const signal = profileSignal(merchantId, new Date(day60 - 1).toISOString());
+    const [outcome] = await fixture.service.underwriteSignals([signal]);
+    const [again] = await fixture.service.underwriteSignals([signal]);
+    // The same signal twice in one batch, too.
+    const [inBatch] = await fixture.service.underwriteSignals([signal, signal]);
+
+    expect(outcome).toMatchObject({ kind: 'decided', event: 'credit-line.granted' });
+    expect(again).toEqual({ kind: 'duplicate' });
+    expect(inBatch).toEqual({ kind: 'duplicate' });
+    expect(await fixture.liveDecisions(merchantId)).toEqual([
+      { event_type: 'credit-line.granted', profile_found: true },
+    ]);
+    expect(await fixture.outboxTypes(merchantId)).toEqual(['credit-line.granted']);
+    const [line] = await fixture.dataSource.query(
+      `SELECT status, limit_minor, available_minor FROM credit_lines WHERE merchant_id = $1`,
+      [merchantId],
+    );
+    expect(line.status).toBe('ACTIVE');
+    expect(BigInt(line.limit_minor)).toBeGreaterThan(0n);
+    expect(line.available_minor).toBe(line.limit_minor);
+    // The challenger decided in shadow beside it: stored, never in the outbox.
+    const shadows = await fixture.dataSource.query(
+      `SELECT policy_version FROM credit_decisions WHERE merchant_id = $1 AND shadow`,
+      [merchantId],
+    );
+    expect(shadows).toEqual([{ policy_version: 'v2-challenger' }]);
+  });
+
+  it('holds back a small move: a decision, but no event (hysteresis)', async () => {
+    const merchantId = second!.merchantId;
+    const ofMerchantBetween = (fromMs: number, toMs: number) =>
+      events.filter(
+        (event) =>
+          event.data.merchantId === merchantId &&
+          Date.parse(event.time) >= fromMs &&
+          Date.parse(event.time) < toMs,
+      );
+    const noon = day60 + 12 * 3_600_000;
+    await applyToStore(fixture.store, fixture.log, ofMerchantBetween(day60, noon));
+    const [granted] = await fixture.service.underwriteSignals([
+      profileSignal(merchantId, new Date(noon).toISOString()),
+    ]);
+    expect(granted).toMatchObject({ kind: 'decided', event: 'credit-line.granted' });
+    // A few more hours of the same day's trading move the profile a little.
+    const afternoon = ofMerchantBetween(noon, noon + 4 * 3_600_000);
+    expect(afternoon.length).toBeGreaterThan(0);
+    await applyToStore(fixture.store, fixture.log, afternoon);
+    const [moved] = await fixture.service.underwriteSignals([
+      profileSignal(merchantId, afternoon[afternoon.length - 1]!.time),
+    ]);
+
+    expect(moved).toMatchObject({ kind: 'decided', event: null });
+    expect((await fixture.liveDecisions(merchantId)).map((row) => row.event_type)).toEqual([
+      'credit-line.granted',
+      null,
+    ]);
+    expect(await fixture.outboxTypes(merchantId)).toEqual(['credit-line.granted']);
+    // The profile did move: the two decisions saw different features.
+    const features = await fixture.dataSource.query(
+      `SELECT features->'windows'->'1'->>'paidOrders' AS paid FROM credit_decisions
+       WHERE merchant_id = $1 AND NOT shadow ORDER BY recorded_at`,
+      [merchantId],
+    );
+    expect(features[0].paid).not.toEqual(features[1].paid);
+  });
+
+  it('fails closed on a missing profile: a stored decision, no line, no event', async () => {
+    const merchantId = 'm-999999';
+    const [outcome] = await fixture.service.underwriteSignals([
+      profileSignal(merchantId, new Date(day60).toISOString()),
+    ]);
+
+    expect(outcome).toMatchObject({ kind: 'decided', event: null, line: null });
+    expect(await fixture.liveDecisions(merchantId)).toEqual([{ event_type: null, profile_found: false }]);
+    const [decision] = await fixture.dataSource.query(
+      `SELECT reasons FROM credit_decisions WHERE merchant_id = $1 AND NOT shadow`,
+      [merchantId],
+    );
+    expect(decision.reasons.map((found: { code: string }) => found.code)).toContain('PROFILE_INCOMPLETE');
+    expect(await fixture.outboxTypes(merchantId)).toEqual([]);
+    expect(
+      await fixture.dataSource.query(`SELECT 1 FROM credit_lines WHERE merchant_id = $1`, [merchantId]),
+    ).toEqual([]);
+  });
+
+  it('holds an existing line when its profile goes missing: never raised, no event', async () => {
+    const merchantId = first!.merchantId;
+    const before = await fixture.dataSource.query(
+      `SELECT limit_minor, version FROM credit_lines WHERE merchant_id = $1`,
+      [merchantId],
+    );
+    const profileKeys = await fixture.redis.keys(`${fixture.keyPrefix}:*${merchantId}*`);
+    expect(profileKeys.length).toBeGreaterThan(0);
+    await fixture.redis.del(...profileKeys);
+    const [outcome] = await fixture.service.underwriteSignals([
+      profileSignal(merchantId, new Date(day60 + 3_600_000).toISOString()),
+    ]);
+
+    expect(outcome).toMatchObject({ kind: 'decided', event: null });
+    const after = await fixture.dataSource.query(
+      `SELECT limit_minor FROM credit_lines WHERE merchant_id = $1`,
+      [merchantId],
+    );
+    expect(after[0].limit_minor).toBe(before[0].limit_minor);
+    expect(await fixture.outboxTypes(merchantId)).toEqual(['credit-line.granted']);
+  });
+
+  it('closes a line silent for 60 days of business time on the sweep, once', async () => {
+    const silent = third!.merchantId;
+    await fixture.service.underwriteSignals([profileSignal(silent, new Date(day60 - 1).toISOString())]);
+    expect(await fixture.outboxTypes(silent)).toEqual(['credit-line.granted']);
+    // Business time moves on with another merchant's signal 66 days later (the wall clock never matters).
+    await fixture.service.underwriteSignals([
+      profileSignal(second!.merchantId, new Date(dayStartMs(126)).toISOString()),
+    ]);
+
+    const report = await sweepSilentLines(fixture.dataSource, fixture.store, defaultUnderwritingPolicies());
+    const again = await sweepSilentLines(fixture.dataSource, fixture.store, defaultUnderwritingPolicies());
+
+    expect(report).toMatchObject({ clock: new Date(dayStartMs(126)).toISOString(), closed: 1 });
+    expect(again).toMatchObject({ decided: 0, closed: 0 });
+    expect(await fixture.outboxTypes(silent)).toEqual(['credit-line.granted', 'credit-line.closed']);
+    const [line] = await fixture.dataSource.query(
+      `SELECT status, limit_minor, reasons FROM credit_lines WHERE merchant_id = $1`,
+      [silent],
+    );
+    expect(line).toMatchObject({ status: 'CLOSED', limit_minor: '0' });
+    expect(line.reasons.map((found: { code: string }) => found.code)).toEqual(['MERCHANT_SILENT']);
+  });
+});
+
+describe('portfolio budget (real Postgres and Redis)', () => {
+  const TINY_BUDGET = 2_000_000n; // 20,000 yuan for six merchants that each earn far more
+  let fixture: UnderwritingFixture;
+  const events = simulatedEvents('uw-budget', { steady: 1, growing: 1 }, 6, 61);
+  const asOf = new Date(dayStartMs(60) - 1).toISOString();
+
+  beforeAll(async () => {
+    fixture = await UnderwritingFixture.create('budget', TINY_BUDGET);
+    await applyToStore(fixture.store, fixture.log, events);
+  });
+  afterAll(() => fixture?.cleanup());
+
+  it('never lets the sum of limits exceed the budget, and squeezed lines carry PORTFOLIO_BUDGET', async () => {
+    const merchants = [...new Set(events.map((event) => event.data.merchantId))].sort();
+    // Two rounds, as signals would keep coming: the second lets better merchants take headroom.
+    for (let round = 0; round < 2; round += 1) {
+      for (const merchantId of merchants) {
+        await fixture.service.underwriteSignals([profileSignal(merchantId, asOf)]);
+        const [sum] = await fixture.dataSource.query(
+          `SELECT coalesce(sum(limit_minor), 0)::text AS total FROM credit_lines`,
+        );
+        expect(BigInt(sum.total)).toBeLessThanOrEqual(TINY_BUDGET);
+      }
+    }
+    const lines: Array<{
+      limit_minor: string;
+      requested_limit_minor: string;
+      reasons: Array<{ code: string }>;
+    }> = await fixture.dataSource.query(
+      `SELECT limit_minor, requested_limit_minor, reasons FROM credit_lines`,
+    );
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    const squeezed = lines.filter((line) => BigInt(line.limit_minor) < BigInt(line.requested_limit_minor));
+    expect(squeezed.length).toBeGreaterThan(0);
+    for (const line of squeezed)
+      expect(line.reasons.map((found) => found.code)).toContain('PORTFOLIO_BUDGET');
+  });
+
+  it('stores every decision (live and shadow) so that it recomputes exactly', async () => {
+    const rows = await readDecisionPage(fixture.dataSource.manager, null, 1_000);
+    expect(rows.length).toBeGreaterThan(10);
+    const mismatches = rows
+      .map((row) => recomputeDecision(storedDecisionOfRow(row)))
+      .filter((result) => !result.matches);
+    expect(mismatches).toEqual([]);
+  });
+});
