@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { MessagingModule } from '@lendstream/messaging';
+import { ProfileInputController } from './profile-input.controller';
+import { ProfileIngestService } from './profile-ingest.service';
+import { ProfileRedisShutdown, profileRedisProvider, profileStoreProvider } from './profile-redis';
+import type { ProfilerOptions } from './profiler-config';
+import { PROFILER_OPTIONS } from './profiler-tokens';
+
+@Module({})
+export class ProfilerModule {
+  static forRoot(options: ProfilerOptions): DynamicModule {
+    return {
+      module: ProfilerModule,
+      imports: [
+        MessagingModule.forRoot({
+          brokers: options.kafkaBrokers,
+          clientId: `${options.clientId}-producer`,
+          topicNamespace: options.topicNamespace,
+        }),
+      ],
+      controllers: [ProfileInputController],
+      providers: [
+        { provide: PROFILER_OPTIONS, useValue: options },
+        profileRedisProvider,
+        profileStoreProvider,
+        ProfileRedisShutdown,
+        ProfileIngestService,
+      ],
+    };
+  }
+}

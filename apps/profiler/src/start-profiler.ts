@@ -1,0 +1,58 @@
+import { NestFactory } from '@nestjs/core';
+import { INestMicroservice } from '@nestjs/common';
+import { KafkaBatchTransport } from '@lendstream/messaging';
+import { RedisProfileStore } from '@lendstream/profile';
+import type { ProfilerOptions } from './profiler-config';
+import { ProfilerModule } from './profiler.module';
+
+export const PROFILER_SERVICE_NAME = 'profiler';
+
+export interface ProfilerHandle {
+  readonly app: INestMicroservice;
+  readonly store: RedisProfileStore;
+  /** Drains the batch in flight, then closes Kafka and Redis. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the profiler in this process and starts consuming: for main.ts, and for tests, the
+ * demo and benchmarks that run it in-process. Resolves once the consumer has joined.
+ */
+export async function startProfiler(
+  options: ProfilerOptions,
+  { handleSignals = false }: { handleSignals?: boolean } = {},
+): Promise<ProfilerHandle> {
+  const transport = new KafkaBatchTransport({
+    brokers: options.kafkaBrokers,
+    clientId: options.clientId,
+    groupId: options.groupId,
+    serviceName: PROFILER_SERVICE_NAME,
+    topicNamespace: options.topicNamespace,
+    maxBatchSize: options.batchSize,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+    retry: options.retry,
+  });
+  const app = await NestFactory.createMicroservice(ProfilerModule.forRoot(options), {
+    strategy: transport,
+    logger:
+      options.logLevels === undefined
+        ? undefined
+        : options.logLevels === false
+          ? false
+          : [...options.logLevels],
+  });
+  // process.exit(0) once closed, rather than Nest's default of re-raising the signal: a clean stop exits 0.
+  if (handleSignals) app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  try {
+    await app.listen();
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    store: app.get(RedisProfileStore),
+    close: () => (closing ??= app.close()),
+  };
+}
