@@ -1,12 +1,17 @@
 /**
  * `npm run demo`: the main job, on a fresh clone. Brings the local stack up, runs the
- * services on a namespace of fresh topics, simulates a marketplace of a few hundred
- * merchants over 60 days (plus a few broken messages, to show the dead-letter queue), waits
- * until the profiler has taken everything in, prints what the profiles say, per archetype
- * and for a sample of merchants, then stops what it started and removes its topics and keys.
+ * profiler and the underwriter on a namespace of fresh topics, a Redis key prefix and a
+ * database of their own, simulates a marketplace of a couple of hundred merchants over 60
+ * days, fed one day at a time as a live market arrives (plus a few broken messages, to show
+ * the dead-letter queue), and reads scf.credit-lines.v1 as finance would. Prints what the
+ * profiles say, per archetype and for a sample of merchants, then the credit lines: by
+ * grade, exposure against the portfolio budget, why lines were refused or frozen, the events
+ * by type, and the timeline of a merchant frozen mid-run by its stock-outs. Then stops what
+ * it started and removes its topics, keys and database.
  *
- * Flags: --merchants N (default 200), --days N (default 60), --seed S, --keep (leave the
- * demo's topics and Redis keys in place to look at them).
+ * Flags: --merchants N (default 200), --days N (default 60), --seed S, --budget YUAN (the
+ * portfolio budget, default sized to bind a little), --keep (leave the demo's topics, Redis
+ * keys and database in place to look at them).
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -16,20 +21,41 @@ import { loadPlatformEnv } from '@lendstream/platform';
 import { MerchantProfile, RedisProfileStore } from '@lendstream/profile';
 import { merchantRoster, MarketConfig, SimulatedMerchant } from '@lendstream/simulation';
 import { Redis } from 'ioredis';
-import { KafkaEventSink } from '../apps/simulator/src/kafka-event-sink';
-import { publishMarket } from '../apps/simulator/src/publish-market';
+import type { DataSource } from 'typeorm';
 import { formatBasisPoints, formatMoney, table } from './lib/format';
 import { createTopicNamespace, TopicNamespace, waitForCommitted } from './lib/kafka-namespace';
 import { projectRoot, startService, stopService } from './lib/services';
+import { collectCreditLines } from './lib/credit-line-collector';
+import { feedMarketByDay, settle } from './lib/feed-market-by-day';
+import { createScratchDatabase } from './lib/scratch-database';
+import {
+  printEventCounts,
+  printExposure,
+  printFrozenMidRun,
+  printLinesByGrade,
+  printRefusalsAndFreezes,
+} from './demo/credit-lines-report';
 
 const PROFILE_TOPICS: readonly TopicName[] = [Topics.orders, Topics.warehouse, Topics.logistics];
 const INGEST_TIMEOUT_MS = 600_000;
+/** Bounds the wait for the services after any one simulated day. */
+const DAY_TIMEOUT_MS = 120_000;
+const DRAIN_TIMEOUT_MS = 60_000;
+/** Days fed as one backlog before the day-by-day pace starts: the policy's tenure is 30 days. */
+const BACKLOG_DAYS = 25;
+const CURRENCY = 'CNY';
+/**
+ * Calibrated on the default market (seed, 200 merchants, 60 days): the policy offers a little
+ * more than this in all, so the budget binds and PORTFOLIO_BUDGET shows on the weakest lines.
+ */
+const DEFAULT_BUDGET_YUAN = '1000000000';
 
 const { values: flags } = parseArgs({
   options: {
     merchants: { type: 'string', default: '200' },
     days: { type: 'string', default: '60' },
     seed: { type: 'string', default: 'lendstream-demo' },
+    budget: { type: 'string', default: DEFAULT_BUDGET_YUAN },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -50,53 +76,87 @@ async function main(): Promise<void> {
   const brokers = env.KAFKA_BROKERS;
   const namespace = await createTopicNamespace(brokers, 'demo', env.KAFKA_PARTITIONS);
   const keyPrefix = namespace.namespace.slice(0, 32);
+  const database = await createScratchDatabase(env.DATABASE_URL, 'lendstream_demo');
   const market: MarketConfig = {
     seed: flags.seed,
     merchants: Number(flags.merchants),
     days: Number(flags.days),
     start: '2026-08-01',
   };
-  console.log(`\n▶ demo on topics ${namespace.namespace}.scf.*, Redis keys ${keyPrefix}:*`);
+  const profilerGroupId = `${namespace.namespace}-profiler`;
+  const underwriterGroupId = `${namespace.namespace}-underwriter`;
+  console.log(
+    `\n▶ demo on topics ${namespace.namespace}.scf.*, Redis keys ${keyPrefix}:*, database ${database.name}`,
+  );
 
+  const shared = {
+    KAFKA_TOPIC_NAMESPACE: namespace.namespace,
+    PROFILE_KEY_PREFIX: keyPrefix,
+    LOG_LEVEL: 'warn',
+  };
   const profiler = startService(
     {
       name: 'profiler',
       entry: 'apps/profiler/src/main.ts',
+      env: { ...shared, PROFILER_GROUP_ID: profilerGroupId },
+    },
+    { quiet: false },
+  );
+  const underwriter = startService(
+    {
+      name: 'underwriter',
+      entry: 'apps/underwriter/src/main.ts',
       env: {
-        KAFKA_TOPIC_NAMESPACE: namespace.namespace,
-        PROFILE_KEY_PREFIX: keyPrefix,
-        PROFILER_GROUP_ID: `${namespace.namespace}-profiler`,
-        LOG_LEVEL: 'warn',
+        ...shared,
+        DATABASE_URL: database.url,
+        UNDERWRITER_GROUP_ID: underwriterGroupId,
+        PORTFOLIO_BUDGET_MINOR: String(BigInt(flags.budget) * 100n),
+        PORTFOLIO_BUDGET_CURRENCY: CURRENCY,
+        // The wall-clock sweep would close lines by the simulated calendar at random moments.
+        SILENCE_SWEEP_INTERVAL_MS: '0',
       },
     },
     { quiet: false },
   );
   const redis = new Redis(env.REDIS_URL);
+  const creditLines = await collectCreditLines(brokers, namespace);
   try {
     console.log(
-      `▶ simulating ${market.merchants} merchants over ${market.days} days (seed "${market.seed}")…`,
+      `▶ simulating ${market.merchants} merchants over ${market.days} days (seed "${market.seed}"), one day at a time…`,
     );
-    const sink = await KafkaEventSink.connect({ brokers });
-    const published = await publishMarket(market, sink, { topicNamespace: namespace.namespace });
-    await sink.close();
+    const feed = {
+      brokers,
+      namespace,
+      profilerGroupId,
+      underwriterGroupId,
+      dayTimeoutMs: DAY_TIMEOUT_MS,
+      backlogDays: BACKLOG_DAYS,
+      onDay: (day: number, published: number) => {
+        if (day % 10 === 0)
+          console.log(
+            `  day ${day}: ${published.toLocaleString('en-US')} events, ${creditLines.events.length} credit-line events`,
+          );
+      },
+    };
+    const published = await feedMarketByDay(market, feed);
     console.log(
-      `  published ${published.published.toLocaleString('en-US')} events in ${(published.elapsedMs / 1000).toFixed(1)} s`,
+      `  published ${published.published.toLocaleString('en-US')} events in ${(published.elapsedMs / 1000).toFixed(1)} s, ` +
+        `the first ${BACKLOG_DAYS} days as a backlog, then day by day with the services at most a day behind`,
     );
     const broken = await publishBrokenMessages(brokers, namespace, market);
     console.log(`  and ${broken} broken messages, which must land in the dead-letter queue`);
 
     const started = Date.now();
     const total = await namespace.endOffsetTotal(PROFILE_TOPICS);
-    await waitForCommitted(
-      namespace,
-      `${namespace.namespace}-profiler`,
-      PROFILE_TOPICS,
-      total,
-      INGEST_TIMEOUT_MS,
-    );
+    await waitForCommitted(namespace, profilerGroupId, PROFILE_TOPICS, total, INGEST_TIMEOUT_MS);
     console.log(
       `▶ the profiler took in all ${total.toLocaleString('en-US')} messages (${((Date.now() - started) / 1000).toFixed(1)} s after the last publish)`,
     );
+    await settle(feed);
+    const db = await database.connect('lendstream-demo');
+    await waitForOutboxDrained(db, DRAIN_TIMEOUT_MS);
+    if (!(await creditLines.catchUp(DRAIN_TIMEOUT_MS)))
+      console.log('  (the credit-line reader did not reach the topic end in time; counts may be short)');
 
     const store = new RedisProfileStore(redis, { keyPrefix });
     const asOf = new Date(Date.parse(String(market.start)) + market.days * 86_400_000 - 1);
@@ -109,17 +169,42 @@ async function main(): Promise<void> {
     printArchetypeSummary(roster, profiles, asOf);
     printSample(roster, profiles);
     await printDeadLetters(brokers, namespace);
+
+    await printLinesByGrade(db, CURRENCY);
+    await printExposure(db, CURRENCY);
+    await printRefusalsAndFreezes(db);
+    printEventCounts(creditLines.events);
+    printFrozenMidRun(creditLines.events, roster, String(market.start));
   } finally {
-    await stopService(profiler);
+    await creditLines.stop().catch(() => undefined);
+    await Promise.all([stopService(profiler), stopService(underwriter)]);
     if (!flags.keep) {
       await deleteKeys(redis, `${keyPrefix}:*`);
       await namespace.dispose();
+      await database.drop();
     } else {
-      console.log(`kept topics ${namespace.namespace}.* and Redis keys ${keyPrefix}:*`);
+      console.log(
+        `kept topics ${namespace.namespace}.*, Redis keys ${keyPrefix}:* and database ${database.name}`,
+      );
       await namespace.admin.disconnect();
+      await database.release();
     }
     redis.disconnect();
     if (!stackWasUp) npmStack('down');
+  }
+}
+
+/** Everything decided is in the outbox; the relay publishes it shortly after. */
+async function waitForOutboxDrained(db: DataSource, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row]: { pending: number }[] = await db.query(
+      `SELECT count(*)::int AS pending FROM outbox WHERE published_at IS NULL`,
+    );
+    if (row!.pending === 0) return;
+    if (Date.now() > deadline)
+      throw new Error(`${row!.pending} outbox rows still unpublished after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
