@@ -16,7 +16,7 @@ import { UnderwritingFixture } from './support/underwriting-fixture';
 import { recomputeDecision } from '@lendstream/credit';
 import {
   defaultUnderwritingPolicies,
-  readDecisionPage,
+  readDecisionPageById,
   storedDecisionOfRow,
   sweepSilentLines,
 } from '@lendstream/credit';
@@ -216,7 +216,7 @@ describe('portfolio budget (real Postgres and Redis)', () => {
   });
 
   it('stores every decision (live and shadow) so that it recomputes exactly', async () => {
-    const rows = await readDecisionPage(fixture.dataSource.manager, null, 1_000);
+    const rows = await readDecisionPageById(fixture.dataSource.manager, null, 1_000);
     expect(rows.length).toBeGreaterThan(10);
     const mismatches = rows
       .map((row) => recomputeDecision(storedDecisionOfRow(row)))

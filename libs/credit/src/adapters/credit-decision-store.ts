@@ -134,26 +134,6 @@ export function storedDecisionOfRow(row: CreditDecisionRow): StoredCreditDecisio
 /** Most decisions one page of a scan reads. */
 export const DECISION_PAGE_SIZE_MAX = 1_000;
 
-/** One page of every decision, oldest recorded first, after `after` (a decision id, keyset on recorded order). */
-export async function readDecisionPage(
-  manager: EntityManager,
-  after: { readonly recordedAt: Date; readonly decisionId: string } | null,
-  pageSize: number,
-): Promise<CreditDecisionRow[]> {
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > DECISION_PAGE_SIZE_MAX)
-    throw new RangeError(`pageSize must be 1..${DECISION_PAGE_SIZE_MAX}, got ${pageSize}`);
-  return after === null
-    ? manager.query(
-        `SELECT ${CREDIT_DECISION_COLUMNS} FROM credit_decisions ORDER BY recorded_at, decision_id LIMIT $1`,
-        [pageSize],
-      )
-    : manager.query(
-        `SELECT ${CREDIT_DECISION_COLUMNS} FROM credit_decisions
-         WHERE (recorded_at, decision_id) > ($1, $2) ORDER BY recorded_at, decision_id LIMIT $3`,
-        [after.recordedAt, after.decisionId, pageSize],
-      );
-}
-
 /**
  * The line a challenger policy would hold now: the resulting state of its newest shadow
  * decision about the merchant, so that a shadow policy evolves its own line (hysteresis,
