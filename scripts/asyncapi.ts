@@ -7,8 +7,9 @@ import path from 'node:path';
 import { buildAsyncApiDocument } from '@lendstream/contracts';
 
 const target = path.resolve(__dirname, '..', 'docs', 'asyncapi.json');
-const version = (JSON.parse(readFileSync(path.resolve(__dirname, '..', 'package.json'), 'utf8')) as { version: string })
-  .version;
+const version = (
+  JSON.parse(readFileSync(path.resolve(__dirname, '..', 'package.json'), 'utf8')) as { version: string }
+).version;
 const generated = JSON.stringify(buildAsyncApiDocument(version), null, 2) + '\n';
 
 if (process.argv.includes('--check')) {

@@ -11,7 +11,10 @@ import { KafkaEventProducer } from '@lendstream/messaging';
 import { loadPlatformEnv } from '@lendstream/platform';
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { force: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { force: { type: 'boolean', default: false } },
+  });
   const [topic, key, inline] = positionals;
   if (topic === undefined || key === undefined) {
     console.error("usage: npm run publish -- <topic> <merchantId> ['<cloudevent json>'] [--force]");
@@ -20,7 +23,9 @@ async function main(): Promise<number> {
   const value = inline ?? readFileSync(0, 'utf8');
   const decoded = decodeEvent({ topic, key, value });
   if (!decoded.ok) {
-    console.error(`publish: the contract refuses this event: ${decoded.error.reason} (${decoded.error.message})`);
+    console.error(
+      `publish: the contract refuses this event: ${decoded.error.reason} (${decoded.error.message})`,
+    );
     if (!values.force) return 1;
     console.error('publish: --force: publishing it anyway; it will be dead-lettered');
   }
@@ -28,8 +33,12 @@ async function main(): Promise<number> {
   const producer = new KafkaEventProducer({ brokers: env.KAFKA_BROKERS, clientId: 'lendstream-publish' });
   await producer.connect();
   try {
-    const [receipt] = await producer.publish(topic, [{ key, value, headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE } }]);
-    console.log(`published to ${receipt!.topic} partition ${receipt!.partition} at offset ${receipt!.baseOffset}`);
+    const [receipt] = await producer.publish(topic, [
+      { key, value, headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE } },
+    ]);
+    console.log(
+      `published to ${receipt!.topic} partition ${receipt!.partition} at offset ${receipt!.baseOffset}`,
+    );
     return 0;
   } finally {
     await producer.disconnect();

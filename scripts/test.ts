@@ -44,12 +44,27 @@ if (!stackReady) {
 if (jestArgs.length === 0) {
   check('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
   check('eslint', 'npx', ['eslint', '.']);
-  check('architecture rules', 'npx', ['depcruise', 'apps', 'libs', 'scripts', 'test', '--config', '.dependency-cruiser.cjs']);
+  check('architecture rules', 'npx', [
+    'depcruise',
+    'apps',
+    'libs',
+    'scripts',
+    'test',
+    '--config',
+    '.dependency-cruiser.cjs',
+  ]);
   check('asyncapi document is fresh', 'node', ['-r', '@swc-node/register', 'scripts/asyncapi.ts', '--check']);
 }
 
 const reportFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'lendstream-jest-')), 'report.json');
-const jestOk = run('jest', 'npx', ['jest', '--ci', '--maxWorkers=2', '--json', `--outputFile=${reportFile}`, ...jestArgs]);
+const jestOk = run('jest', 'npx', [
+  'jest',
+  '--ci',
+  '--maxWorkers=2',
+  '--json',
+  `--outputFile=${reportFile}`,
+  ...jestArgs,
+]);
 try {
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
     numPassedTests: number;

@@ -1,4 +1,5 @@
 import type { BenchResult } from './bench-result';
+import { creditLineLatencyBenchmark } from './credit-line-latency.bench';
 import { ingestBenchmark } from './ingest.bench';
 import { profileMemoryBenchmark } from './profile-memory.bench';
 
@@ -6,4 +7,5 @@ import { profileMemoryBenchmark } from './profile-memory.bench';
 export const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   ingest: ingestBenchmark,
   'profile-memory': profileMemoryBenchmark,
+  'credit-line-latency': creditLineLatencyBenchmark,
 };

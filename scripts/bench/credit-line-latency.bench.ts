@@ -1,0 +1,264 @@
+/**
+ * credit-line-latency: from an input event's append to Kafka to its credit-line event's
+ * arrival at a consumer of scf.credit-lines.v1, p50 and p99, at a fixed offered load of
+ * 1,000 events/s, next to a bare kafkajs consume→produce echo on the same broker in the same
+ * run (scripts/lib/echo-latency.ts). Target: p99 <= 4× the echo's p99.
+ *
+ * The profiler and the underwriter run as child processes on fresh topics, a Redis prefix and
+ * a database of their own. A few hundred healthy merchants are pre-filled until they hold
+ * active lines; then 1,000 events/s of their next days' trading are offered, among which
+ * probes: stock-outs on fresh SKUs, three per merchant, which trip the freeze trigger
+ * (>= 3 SKUs out of stock now) or otherwise move the line. Each probe has a unique event
+ * time later than any trading event of the run, so the signal it causes carries that time
+ * as its asOf and the credit-line event its profileAsOf: a credit-line event is matched to a
+ * probe by (merchantId, profileAsOf). Both clocks start at the append acknowledgement.
+ */
+import { createEvent, encodeEvent, namespacedTopic, Topics } from '@lendstream/contracts';
+import { KafkaEventProducer } from '@lendstream/messaging';
+import { loadPlatformEnv } from '@lendstream/platform';
+import { MarketConfig, PLATFORM_WAREHOUSES, simulateMarket, Sources } from '@lendstream/simulation';
+import { Redis } from 'ioredis';
+import { KafkaEventSink } from '../../apps/simulator/src/kafka-event-sink';
+import { CLOUDEVENT_HEADERS, MAX_BATCH_SIZE, OutgoingMessage } from '../../apps/simulator/src/event-sink';
+import { collectCreditLines } from '../lib/credit-line-collector';
+import { measureEcho } from '../lib/echo-latency';
+import { settle } from '../lib/feed-market-by-day';
+import { createTopicNamespace } from '../lib/kafka-namespace';
+import { offerLoad, percentile } from '../lib/offered-load';
+import { waitForOutboxDrained } from '../lib/outbox-drained';
+import { createScratchDatabase } from '../lib/scratch-database';
+import { startService, stopService } from '../lib/services';
+import { BenchResult } from './bench-result';
+
+const RATE = 1_000;
+const LOAD_MS = Number(process.env.BENCH_LOAD_SECONDS ?? 40) * 1000;
+/** Samples acknowledged in the first seconds (connections and caches warming) are left out of both. */
+const WARM_UP_MS = 2_000;
+const MERCHANTS = 300;
+const PREFILL_DAYS = 35;
+/** More trading than the load can offer, so the background never runs dry. */
+const BACKGROUND_DAYS = 5;
+const PROBES_PER_MERCHANT = 3;
+const SETTLE_TIMEOUT_MS = 300_000;
+const TAIL_TIMEOUT_MS = 60_000;
+const TARGET_RATIO = 4;
+const DAY_MS = 86_400_000;
+
+interface Offered extends OutgoingMessage {
+  /** `merchantId|eventTimeMs` of a probe; absent for background trading. */
+  readonly probe?: string;
+}
+
+const probeKey = (merchantId: string, timeMs: number) => `${merchantId}|${timeMs}`;
+
+export async function creditLineLatencyBenchmark(): Promise<BenchResult> {
+  const env = loadPlatformEnv();
+  const brokers = env.KAFKA_BROKERS;
+  const runId = `cll-${Date.now().toString(36)}`;
+
+  console.log(`  echo baseline: ${RATE} records/s for ${LOAD_MS / 1000} s`);
+  const echo = await measureEcho(brokers, runId, {
+    rate: RATE,
+    durationMs: LOAD_MS,
+    warmUpMs: WARM_UP_MS,
+    partitions: env.KAFKA_PARTITIONS,
+  });
+
+  const namespace = await createTopicNamespace(brokers, 'cll', env.KAFKA_PARTITIONS);
+  const keyPrefix = namespace.namespace.slice(0, 32);
+  const database = await createScratchDatabase(env.DATABASE_URL, 'lendstream_bench_cll');
+  const groups = {
+    profilerGroupId: `${namespace.namespace}-profiler`,
+    underwriterGroupId: `${namespace.namespace}-underwriter`,
+  };
+  const shared = {
+    KAFKA_TOPIC_NAMESPACE: namespace.namespace,
+    PROFILE_KEY_PREFIX: keyPrefix,
+    LOG_LEVEL: 'error',
+  };
+  const services = [
+    startService({
+      name: 'profiler',
+      entry: 'apps/profiler/src/main.ts',
+      env: { ...shared, PROFILER_GROUP_ID: groups.profilerGroupId },
+    }),
+    startService({
+      name: 'underwriter',
+      entry: 'apps/underwriter/src/main.ts',
+      env: {
+        ...shared,
+        DATABASE_URL: database.url,
+        UNDERWRITER_GROUP_ID: groups.underwriterGroupId,
+        // Large enough never to bind: the benchmark times moves, not the budget's ranking.
+        PORTFOLIO_BUDGET_MINOR: String(10n ** 15n),
+        SILENCE_SWEEP_INTERVAL_MS: '0',
+      },
+    }),
+  ];
+  const redis = new Redis(env.REDIS_URL);
+  const creditLines = await collectCreditLines(brokers, namespace);
+  const producer = new KafkaEventProducer({ brokers, clientId: 'bench-credit-line-latency' });
+  try {
+    const market: MarketConfig = {
+      seed: 'bench-credit-line-latency',
+      merchants: MERCHANTS,
+      days: PREFILL_DAYS + BACKGROUND_DAYS,
+      start: '2026-05-01',
+      archetypeMix: { steady: 2, growing: 1 },
+    };
+    const startMs = Date.parse(String(market.start));
+    const background: Offered[] = [];
+    const sink = await KafkaEventSink.connect({ brokers });
+    let prefill: OutgoingMessage[] = [];
+    let prefilled = 0;
+    for (const { topic, key, event } of simulateMarket(market)) {
+      const message = {
+        topic: namespacedTopic(topic, namespace.namespace),
+        key,
+        value: encodeEvent(event),
+        headers: CLOUDEVENT_HEADERS,
+      };
+      if (Date.parse(event.time) >= startMs + PREFILL_DAYS * DAY_MS) background.push(message);
+      else prefill.push(message);
+      if (prefill.length >= MAX_BATCH_SIZE) {
+        await sink.publish(prefill);
+        prefilled += prefill.length;
+        prefill = [];
+      }
+    }
+    await sink.publish(prefill);
+    prefilled += prefill.length;
+    await sink.close();
+    const settleOptions = { brokers, namespace, ...groups, dayTimeoutMs: SETTLE_TIMEOUT_MS };
+    await settle(settleOptions);
+    const db = await database.connect('bench-credit-line-latency');
+    await waitForOutboxDrained(db, SETTLE_TIMEOUT_MS);
+    const active: { merchant_id: string }[] = await db.query(
+      `SELECT merchant_id FROM credit_lines WHERE status = 'ACTIVE' ORDER BY merchant_id`,
+    );
+    console.log(
+      `  pre-filled ${prefilled.toLocaleString('en-US')} events (${MERCHANTS} merchants × ${PREFILL_DAYS} days): ${active.length} active lines`,
+    );
+    if (active.length === 0) throw new Error('no merchant holds an active line after the pre-fill');
+
+    // Probe times start after the last trading event of the run and are one millisecond apart.
+    const probeStartMs = startMs + (PREFILL_DAYS + BACKGROUND_DAYS) * DAY_MS;
+    const probes: Offered[] = [];
+    for (let round = 0; round < PROBES_PER_MERCHANT; round += 1) {
+      for (const { merchant_id: merchantId } of active) {
+        const timeMs = probeStartMs + probes.length;
+        const event = createEvent({
+          type: 'inventory.stockout',
+          id: `${runId}-probe-${probes.length}`,
+          source: Sources.warehouse,
+          time: new Date(timeMs),
+          data: { merchantId, warehouseId: PLATFORM_WAREHOUSES[0], sku: `sku-probe-${round}` },
+        });
+        probes.push({
+          topic: namespace.physical(Topics.warehouse),
+          key: merchantId,
+          value: encodeEvent(event),
+          headers: CLOUDEVENT_HEADERS,
+          probe: probeKey(merchantId, timeMs),
+        });
+      }
+    }
+    await producer.connect();
+    const total = (RATE * LOAD_MS) / 1000;
+    const probeEvery = total / probes.length;
+    let position = 0;
+    let nextProbe = 0;
+    let nextBackground = 0;
+    const ackedAt = new Map<string, number>();
+    const loadStarted = Date.now();
+    console.log(`  offering ${RATE} events/s for ${LOAD_MS / 1000} s, ${probes.length} of them probes`);
+    const load = await offerLoad<Offered>({
+      rate: RATE,
+      durationMs: LOAD_MS,
+      next: () => {
+        position += 1;
+        if (nextProbe < probes.length && position >= (nextProbe + 0.5) * probeEvery)
+          return probes[nextProbe++];
+        return background[nextBackground++];
+      },
+      send: async (batch) => {
+        const byTopic = new Map<string, Offered[]>();
+        for (const record of batch) byTopic.set(record.topic, [...(byTopic.get(record.topic) ?? []), record]);
+        for (const [topic, records] of byTopic) await producer.publish(topic, records);
+      },
+      acknowledged: (record, at) => {
+        if (record.probe !== undefined && at - loadStarted >= WARM_UP_MS) ackedAt.set(record.probe, at);
+      },
+    });
+    await settle({ ...settleOptions, dayTimeoutMs: TAIL_TIMEOUT_MS });
+    await waitForOutboxDrained(db, TAIL_TIMEOUT_MS);
+    await creditLines.catchUp(TAIL_TIMEOUT_MS);
+
+    const latenciesMs: number[] = [];
+    const matchedTypes: Record<string, number> = {};
+    for (const { event, arrivedAtMs } of creditLines.events) {
+      const acked = ackedAt.get(probeKey(event.subject, Date.parse(event.data.profileAsOf)));
+      if (acked === undefined) continue;
+      latenciesMs.push(arrivedAtMs - acked);
+      matchedTypes[event.type] = (matchedTypes[event.type] ?? 0) + 1;
+    }
+    const value = percentile(latenciesMs, 99);
+    const baseline = percentile(echo.latenciesMs, 99);
+    const ratio = value / baseline;
+    console.log(
+      `  pipeline: p50 ${percentile(latenciesMs, 50)} ms, p99 ${value} ms over ${latenciesMs.length} probes moved; ` +
+        `echo: p50 ${percentile(echo.latenciesMs, 50)} ms, p99 ${baseline} ms over ${echo.latenciesMs.length} records`,
+    );
+    return {
+      name: 'credit-line-latency',
+      unit: 'ms (p99)',
+      value,
+      baseline,
+      ratio,
+      target: `ratio <= ${TARGET_RATIO} (p99 vs echo p99)`,
+      targetMet: latenciesMs.length > 0 && ratio <= TARGET_RATIO,
+      command: 'npm run bench -- credit-line-latency',
+      ranAt: new Date().toISOString(),
+      details: {
+        offeredEventsPerSecond: RATE,
+        loadSeconds: LOAD_MS / 1000,
+        warmUpExcludedMs: WARM_UP_MS,
+        pipelineP50Ms: percentile(latenciesMs, 50),
+        pipelineP99Ms: value,
+        pipelineMaxMs: Math.max(...latenciesMs),
+        pipelineSamples: latenciesMs.length,
+        probesOffered: probes.length,
+        probesAcknowledgedAfterWarmUp: ackedAt.size,
+        matchedEventTypes: matchedTypes,
+        eventsOffered: load.offered,
+        offeredRateAchieved: Math.round((load.offered / load.elapsedMs) * 1000),
+        echoP50Ms: percentile(echo.latenciesMs, 50),
+        echoP99Ms: baseline,
+        echoSamples: echo.latenciesMs.length,
+        echoOffered: echo.offered,
+        merchants: MERCHANTS,
+        activeLinesBeforeLoad: active.length,
+        prefilledEvents: prefilled,
+        clock:
+          'from the produce acknowledgement (acks=all) to arrival at a kafkajs consumer (maxWait 100 ms), both measured alike',
+      },
+    };
+  } finally {
+    await producer.disconnect().catch(() => undefined);
+    await creditLines.stop().catch(() => undefined);
+    await Promise.all(services.map(stopService));
+    await deleteKeys(redis, `${keyPrefix}:*`);
+    redis.disconnect();
+    await namespace.dispose();
+    await database.drop();
+  }
+}
+
+async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    if (keys.length > 0) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
