@@ -24,6 +24,13 @@ export interface UnderwriterOptions {
   readonly portfolioBudgetCurrency: string;
   /** How often the silence sweep runs, wall clock (`SILENCE_SWEEP_INTERVAL_MS`; 0 turns it off). */
   readonly silenceSweepIntervalMs: number;
+  /**
+   * How often the budget rebalance sweep runs, wall clock (`BUDGET_SWEEP_INTERVAL_MS`; 0 turns
+   * it off, at boot and on freed headroom too). See rebalanceBudget.
+   */
+  readonly budgetSweepIntervalMs: number;
+  /** Most lines one budget sweep re-decides (`BUDGET_SWEEP_LINES`, 1..1000). */
+  readonly budgetSweepLines: number;
   readonly databasePoolSize: number;
   readonly redisCommandTimeoutMs: number;
   /** Backoff of a failing batch (tests shorten it). */
@@ -51,6 +58,8 @@ export const UNDERWRITER_DEFAULTS = {
   portfolioBudgetMinor: '50000000000',
   portfolioBudgetCurrency: 'CNY',
   silenceSweepIntervalMs: 60_000,
+  budgetSweepIntervalMs: 30_000,
+  budgetSweepLines: 1_000,
   databasePoolSize: 10,
   redisCommandTimeoutMs: 5_000,
 } as const;
@@ -107,6 +116,8 @@ export const underwriterEnvSchema = z.object({
   PORTFOLIO_BUDGET_MINOR: budgetMinor,
   PORTFOLIO_BUDGET_CURRENCY: optionalMatching(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as CNY'),
   SILENCE_SWEEP_INTERVAL_MS: wholeNumber(0, 86_400_000, UNDERWRITER_DEFAULTS.silenceSweepIntervalMs),
+  BUDGET_SWEEP_INTERVAL_MS: wholeNumber(0, 86_400_000, UNDERWRITER_DEFAULTS.budgetSweepIntervalMs),
+  BUDGET_SWEEP_LINES: wholeNumber(1, 1_000, UNDERWRITER_DEFAULTS.budgetSweepLines),
   UNDERWRITER_DATABASE_POOL_SIZE: wholeNumber(2, 100, UNDERWRITER_DEFAULTS.databasePoolSize),
   REDIS_COMMAND_TIMEOUT_MS: wholeNumber(100, 60_000, UNDERWRITER_DEFAULTS.redisCommandTimeoutMs),
 });
@@ -127,6 +138,8 @@ export function underwriterOptionsFromEnv(source: EnvSource = process.env): Unde
     portfolioBudgetMinor: env.PORTFOLIO_BUDGET_MINOR,
     portfolioBudgetCurrency: env.PORTFOLIO_BUDGET_CURRENCY ?? UNDERWRITER_DEFAULTS.portfolioBudgetCurrency,
     silenceSweepIntervalMs: env.SILENCE_SWEEP_INTERVAL_MS,
+    budgetSweepIntervalMs: env.BUDGET_SWEEP_INTERVAL_MS,
+    budgetSweepLines: env.BUDGET_SWEEP_LINES,
     databasePoolSize: env.UNDERWRITER_DATABASE_POOL_SIZE,
     redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     logLevels: NEST_LEVELS[env.LOG_LEVEL],

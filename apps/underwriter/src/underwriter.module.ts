@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule, OutboxRelayModule } from '@lendstream/messaging';
 import { dataSourceOptions } from '@lendstream/platform';
+import { BudgetSweepScheduler } from './budget-sweep.scheduler';
 import { ProfileSignalController } from './profile-signal.controller';
 import type { UnderwriterOptions } from './underwriter-config';
 import {
@@ -46,6 +47,7 @@ export class UnderwriterModule {
         underwritingServiceProvider,
         PortfolioBudgetSeeder,
         SilenceSweepScheduler,
+        BudgetSweepScheduler,
       ],
     };
   }

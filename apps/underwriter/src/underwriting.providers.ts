@@ -32,12 +32,20 @@ export class PortfolioBudgetSeeder implements OnApplicationBootstrap {
     @Inject(UNDERWRITER_OPTIONS) private readonly options: UnderwriterOptions,
   ) {}
 
+  private seeding: Promise<void> | undefined;
+
   onApplicationBootstrap(): Promise<void> {
-    return seedPortfolioBudget(
+    return this.seeded();
+  }
+
+  /** Seeds once; whoever needs the budget seeded (the budget sweep) awaits the same promise. */
+  seeded(): Promise<void> {
+    this.seeding ??= seedPortfolioBudget(
       this.dataSource.manager,
       this.options.portfolioBudgetCurrency,
       this.options.portfolioBudgetMinor,
     );
+    return this.seeding;
   }
 }
 

@@ -10,6 +10,7 @@ export * from './decide-with-budget';
 export * from './underwrite-merchant';
 export * from './underwriting-service';
 export * from './silence-sweep';
+export * from './budget-sweep';
 export * from './latest-live-decisions';
 export * from './shadow-decision-pairs';
 export * from './decision-scan';
