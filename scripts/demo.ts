@@ -21,6 +21,7 @@ import { loadPlatformEnv } from '@lendstream/platform';
 import { MerchantProfile, RedisProfileStore } from '@lendstream/profile';
 import { merchantRoster, MarketConfig, SimulatedMerchant } from '@lendstream/simulation';
 import { Redis } from 'ioredis';
+import { deleteKeysUnder } from './lib/redis-keys';
 import { formatBasisPoints, formatMoney, table } from './lib/format';
 import { createTopicNamespace, TopicNamespace, waitForCommitted } from './lib/kafka-namespace';
 import { projectRoot, startService, stopService } from './lib/services';
@@ -180,7 +181,7 @@ async function main(): Promise<void> {
     await creditLines.stop().catch(() => undefined);
     await Promise.all([stopService(profiler), stopService(underwriter)]);
     if (!flags.keep) {
-      await deleteKeys(redis, `${keyPrefix}:*`);
+      await deleteKeysUnder(redis, keyPrefix);
       await namespace.dispose();
       await database.drop();
     } else {
@@ -362,15 +363,6 @@ async function printDeadLetters(brokers: readonly string[], namespace: TopicName
       [...reasons].map(([reason, count]) => [reason, String(count)]),
     ),
   );
-}
-
-async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }
 
 main().then(

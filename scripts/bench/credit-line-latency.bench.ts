@@ -1,3 +1,4 @@
+import { deleteKeysUnder } from '../lib/redis-keys';
 /**
  * credit-line-latency: from an input event's append to Kafka to its credit-line event's
  * arrival at a consumer of scf.credit-lines.v1, p50 and p99, at a fixed offered load of
@@ -247,18 +248,9 @@ export async function creditLineLatencyBenchmark(): Promise<BenchResult> {
     await producer.disconnect().catch(() => undefined);
     await creditLines.stop().catch(() => undefined);
     await Promise.all(services.map(stopService));
-    await deleteKeys(redis, `${keyPrefix}:*`);
+    await deleteKeysUnder(redis, keyPrefix);
     redis.disconnect();
     await namespace.dispose();
     await database.drop();
   }
-}
-
-async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }

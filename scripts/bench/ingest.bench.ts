@@ -1,3 +1,4 @@
+import { deleteKeysUnder } from '../lib/redis-keys';
 /**
  * Ingest: the profiler's events/s on pre-filled topics of at least 200,000 simulated events,
  * next to a no-op kafkajs `eachBatch` consumer on the same topics in the same run.
@@ -72,19 +73,10 @@ async function profilerRound(
   const joinedAt = Date.now(); // startProfiler resolves once the consumer has joined
   const doneAt = await waitForCommitted(bench, groupId, INPUT_TOPICS, total, ROUND_TIMEOUT_MS);
   await profiler.close();
-  await deleteKeys(redisUrl, `${keyPrefix}:*`);
-  return (total / (doneAt - joinedAt)) * 1000;
-}
-
-async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
   const redis = new Redis(redisUrl);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteKeysUnder(redis, keyPrefix);
   redis.disconnect();
+  return (total / (doneAt - joinedAt)) * 1000;
 }
 
 export async function ingestBenchmark(): Promise<BenchResult> {

@@ -1,3 +1,4 @@
+import { deleteKeysUnder } from '../lib/redis-keys';
 /**
  * Redis memory per merchant: one steady merchant with 50 paid orders a day, 90 simulated
  * days of its order, warehouse and logistics events applied through the profiler's store.
@@ -33,15 +34,6 @@ async function memoryOf(redis: Redis, pattern: string): Promise<number> {
     cursor = next;
   } while (cursor !== '0');
   return bytes;
-}
-
-async function unlinkAll(redis: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }
 
 function countPaidOrders(config: MarketConfig): number {
@@ -134,7 +126,8 @@ export async function profileMemoryBenchmark(): Promise<BenchResult> {
       },
     };
   } finally {
-    await unlinkAll(redis, `${runId}*`);
+    await deleteKeysUnder(redis, runId);
+    await deleteKeysUnder(redis, `${runId}-naive`);
     redis.disconnect();
   }
 }

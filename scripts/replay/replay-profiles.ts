@@ -27,7 +27,7 @@ import { createDataSource } from '@lendstream/platform';
 import { assertValidKeyPrefix, DEFAULT_KEY_PREFIX, RedisProfileStore } from '@lendstream/profile';
 import Redis from 'ioredis';
 import { DecisionCheckReport, DecisionCheckTally, DIFFERENCES_PER_MISMATCH } from './decision-check';
-import { deleteKeysUnder } from './redis-keys';
+import { deleteKeysUnder } from '../lib/redis-keys';
 import { rebuildProfiles, RebuildProfilesReport } from './rebuild-profiles';
 import { REPLAY_PAGE_SIZE_DEFAULT } from './replay-decisions';
 

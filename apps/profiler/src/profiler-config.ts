@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { KEY_PREFIX_PATTERN, DEFAULT_KEY_PREFIX } from '@lendstream/profile';
-import { EnvSource, loadEnvWith, platformEnvShape } from '@lendstream/platform';
+import {
+  EnvSource,
+  loadEnvWith,
+  NEST_LOG_LEVELS,
+  NestLogLevel,
+  optionalMatching,
+  platformEnvShape,
+  wholeNumber,
+} from '@lendstream/platform';
 
 /**
  * The profiler's configuration, read from the environment once at boot and validated: a bad
@@ -26,18 +34,6 @@ export interface ProfilerOptions {
   readonly logLevels?: readonly NestLogLevel[] | false;
 }
 
-export type NestLogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
-
-/** The platform's LOG_LEVEL as Nest's list of enabled levels. */
-const NEST_LEVELS: Readonly<Record<string, readonly NestLogLevel[]>> = {
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
-
 export const PROFILER_DEFAULTS = {
   // Larger than the transport's 500: more of a merchant's events share one script call and one
   // debounced signal (measured ~25 % more throughput at 2000 with 300 merchants on 6 partitions).
@@ -47,29 +43,6 @@ export const PROFILER_DEFAULTS = {
   partitionsConsumedConcurrently: 3,
   redisCommandTimeoutMs: 5_000,
 } as const;
-
-const unsetIfEmpty = (value: unknown): unknown =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-
-const wholeNumber = (min: number, max: number, fallback: number) =>
-  z.preprocess(
-    unsetIfEmpty,
-    z
-      .string()
-      .regex(/^\d+$/, `expected a whole number from ${min} to ${max}`)
-      .transform(Number)
-      .pipe(
-        z
-          .number()
-          .min(min, `expected a whole number from ${min} to ${max}`)
-          .max(max, `expected a whole number from ${min} to ${max}`),
-      )
-      .optional()
-      .transform((value) => value ?? fallback),
-  );
-
-const optionalMatching = (pattern: RegExp, message: string) =>
-  z.preprocess(unsetIfEmpty, z.string().regex(pattern, message).optional());
 
 export const profilerEnvSchema = z.object({
   ...platformEnvShape,
@@ -100,6 +73,6 @@ export function profilerOptionsFromEnv(source: EnvSource = process.env): Profile
     topicNamespace: env.KAFKA_TOPIC_NAMESPACE,
     partitionsConsumedConcurrently: env.PROFILER_PARTITIONS_CONCURRENTLY,
     redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
-    logLevels: NEST_LEVELS[env.LOG_LEVEL],
+    logLevels: NEST_LOG_LEVELS[env.LOG_LEVEL],
   };
 }

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { KEY_PREFIX_PATTERN, DEFAULT_KEY_PREFIX } from '@lendstream/profile';
-import { EnvSource, loadEnvWith, platformEnvShape } from '@lendstream/platform';
+import {
+  EnvSource,
+  loadEnvWith,
+  NEST_LOG_LEVELS,
+  NestLogLevel,
+  optionalMatching,
+  platformEnvShape,
+  unsetIfEmpty,
+  wholeNumber,
+} from '@lendstream/platform';
 
 /**
  * The underwriter's configuration, read from the environment once at boot and validated: a
@@ -38,17 +47,6 @@ export interface UnderwriterOptions {
   readonly logLevels?: readonly NestLogLevel[] | false;
 }
 
-export type NestLogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
-
-const NEST_LEVELS: Readonly<Record<string, readonly NestLogLevel[]>> = {
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
-
 export const UNDERWRITER_DEFAULTS = {
   groupId: 'lendstream-underwriter',
   clientId: 'lendstream-underwriter',
@@ -66,24 +64,6 @@ export const UNDERWRITER_DEFAULTS = {
 
 /** The largest budget a bigint column holds. */
 const BUDGET_MINOR_MAX = 2n ** 63n - 1n;
-
-const unsetIfEmpty = (value: unknown): unknown =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-
-const wholeNumber = (min: number, max: number, fallback: number) =>
-  z.preprocess(
-    unsetIfEmpty,
-    z
-      .string()
-      .regex(/^\d+$/, `expected a whole number from ${min} to ${max}`)
-      .transform(Number)
-      .pipe(z.number().min(min, `expected a whole number from ${min} to ${max}`).max(max))
-      .optional()
-      .transform((value) => value ?? fallback),
-  );
-
-const optionalMatching = (pattern: RegExp, message: string) =>
-  z.preprocess(unsetIfEmpty, z.string().regex(pattern, message).optional());
 
 const budgetMinor = z.preprocess(
   unsetIfEmpty,
@@ -142,6 +122,6 @@ export function underwriterOptionsFromEnv(source: EnvSource = process.env): Unde
     budgetSweepLines: env.BUDGET_SWEEP_LINES,
     databasePoolSize: env.UNDERWRITER_DATABASE_POOL_SIZE,
     redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
-    logLevels: NEST_LEVELS[env.LOG_LEVEL],
+    logLevels: NEST_LOG_LEVELS[env.LOG_LEVEL],
   };
 }

@@ -1,4 +1,5 @@
 export * from './config/env';
+export * from './config/env-fields';
 export * from './database/adapters/connection';
 export * from './database/adapters/data-source';
 export * from './database/adapters/migrate';
