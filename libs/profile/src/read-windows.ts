@@ -37,19 +37,19 @@ function sumDays(
 function windowTotals(state: ProfileState, windowDays: ProfileWindowDays, asOfDay: number): WindowTotals {
   const fromDay = asOfDay - windowDays + 1;
   const { totals, activeDays } = sumDays(state, fromDay, asOfDay);
-  const amount = (name: DayCounterName): bigint => totals[DAY_COUNTER_INDEX[name]]!;
+  const total = (name: DayCounterName): bigint => totals[DAY_COUNTER_INDEX[name]]!;
   // Counts stay below 2^53 (the store refuses larger sums), so Number() is exact.
-  const count = (name: DayCounterName): number => Number(amount(name));
+  const count = (name: DayCounterName): number => Number(total(name));
   return {
     windowDays,
     fromDay: isoDay(fromDay),
     throughDay: isoDay(asOfDay),
-    paidAmountMinor: amount('paidAmountMinor'),
+    paidAmountMinor: total('paidAmountMinor'),
     paidOrders: count('paidOrders'),
-    refundedAmountMinor: amount('refundedAmountMinor'),
+    refundedAmountMinor: total('refundedAmountMinor'),
     refunds: count('refunds'),
     cancellations: count('cancellations'),
-    settledAmountMinor: amount('settledAmountMinor'),
+    settledAmountMinor: total('settledAmountMinor'),
     stockouts: count('stockouts'),
     shipmentsDispatched: count('shipmentsDispatched'),
     shipmentsDelivered: count('shipmentsDelivered'),
@@ -58,14 +58,14 @@ function windowTotals(state: ProfileState, windowDays: ProfileWindowDays, asOfDa
     shipmentsReturned: count('shipmentsReturned'),
     activeDays,
     rates: {
-      refundRate: ratioOf(amount('refunds'), amount('paidOrders')),
-      refundAmountRate: ratioOf(amount('refundedAmountMinor'), amount('paidAmountMinor')),
-      cancelRate: ratioOf(amount('cancellations'), amount('paidOrders') + amount('cancellations')),
+      refundRate: ratioOf(total('refunds'), total('paidOrders')),
+      refundAmountRate: ratioOf(total('refundedAmountMinor'), total('paidAmountMinor')),
+      cancelRate: ratioOf(total('cancellations'), total('paidOrders') + total('cancellations')),
       onTimeDeliveryRate: ratioOf(
-        amount('shipmentsDelivered') - amount('shipmentsDeliveredLate'),
-        amount('shipmentsDelivered'),
+        total('shipmentsDelivered') - total('shipmentsDeliveredLate'),
+        total('shipmentsDelivered'),
       ),
-      returnRate: ratioOf(amount('shipmentsReturned'), amount('shipmentsDelivered')),
+      returnRate: ratioOf(total('shipmentsReturned'), total('shipmentsDelivered')),
     },
   };
 }
