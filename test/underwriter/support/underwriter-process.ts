@@ -1,73 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { testEndpoints } from '../../support/env';
-import { waitUntil } from '../../support/kafka-helpers';
+import { ServiceProcess } from '../../support/service-process';
 
-/**
- * The real underwriter (apps/underwriter/src/main.ts) in a child process: Jest cannot load Nest
- * 12's ES modules in-process on Node 20, and a child also proves the boot from environment
- * variables and the SIGTERM shutdown.
- */
-const MAIN = resolve(__dirname, '../../../apps/underwriter/src/main.ts');
-const REPO_ROOT = resolve(__dirname, '../../..');
-const BOOT_TIMEOUT_MS = 45_000;
-const EXIT_TIMEOUT_MS = 20_000;
-
-export class UnderwriterProcess {
-  readonly output: string[] = [];
-  exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-
-  private constructor(private readonly child: ChildProcess) {
-    createInterface({ input: child.stdout! }).on('line', (line) => this.output.push(line));
-    createInterface({ input: child.stderr! }).on('line', (line) => this.output.push(line));
-    child.on('exit', (code, signal) => (this.exit = { code, signal }));
-  }
-
-  /** Starts the underwriter with the local stack's Kafka and Redis and `env`; resolves once it consumes. */
-  static async start(env: Record<string, string>): Promise<UnderwriterProcess> {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', MAIN], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        KAFKA_BROKERS: testEndpoints.kafkaBrokers.join(','),
-        REDIS_URL: testEndpoints.redisUrl,
-        LOG_LEVEL: 'info',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const underwriter = new UnderwriterProcess(child);
-    try {
-      await waitUntil(
-        'the underwriter to consume',
-        () => {
-          if (underwriter.exit)
-            throw new Error(`the underwriter exited at boot:\n${underwriter.output.join('\n')}`);
-          return underwriter.logged('Underwriter is consuming');
-        },
-        BOOT_TIMEOUT_MS,
-      );
-    } catch (error) {
-      await underwriter.stop().catch(() => undefined);
-      throw error;
-    }
-    return underwriter;
-  }
-
-  /** SIGTERM, then waits for the exit (SIGKILL after the bound, and the caller fails). */
-  async stop(): Promise<void> {
-    if (this.exit) return;
-    this.child.kill('SIGTERM');
-    try {
-      await waitUntil('the underwriter to exit', () => this.exit !== undefined, EXIT_TIMEOUT_MS);
-    } catch (error) {
-      this.child.kill('SIGKILL');
-      throw error;
-    }
-  }
-
-  logged(fragment: string): boolean {
-    return this.output.some((line) => line.includes(fragment));
-  }
-}
+/** The real underwriter in a child process (see ServiceProcess). */
+export type UnderwriterProcess = ServiceProcess;
+export const UnderwriterProcess = {
+  start: (env: Record<string, string>): Promise<UnderwriterProcess> =>
+    ServiceProcess.start({ name: 'underwriter', readyLine: 'Underwriter is consuming', env }),
+};
