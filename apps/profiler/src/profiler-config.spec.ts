@@ -8,6 +8,7 @@ describe('profilerOptionsFromEnv', () => {
       kafkaBrokers: ['127.0.0.1:9092'],
       keyPrefix: 'lp',
       batchSize: PROFILER_DEFAULTS.batchSize,
+      fetchBytesPerPartition: 4 * 1024 * 1024,
       groupId: PROFILER_DEFAULTS.groupId,
       clientId: PROFILER_DEFAULTS.clientId,
       topicNamespace: undefined,

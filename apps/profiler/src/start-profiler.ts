@@ -2,10 +2,16 @@ import { NestFactory } from '@nestjs/core';
 import { INestMicroservice } from '@nestjs/common';
 import { KafkaBatchTransport } from '@lendstream/messaging';
 import { RedisProfileStore } from '@lendstream/profile';
-import type { ProfilerOptions } from './profiler-config';
+import { PROFILER_DEFAULTS, type ProfilerOptions } from './profiler-config';
 import { ProfilerModule } from './profiler.module';
 
 export const PROFILER_SERVICE_NAME = 'profiler';
+
+/** A whole fetch may take every partition of a consumer's share (six, by default) at the per-partition limit. */
+const fetchLimits = (bytesPerPartition: number) => ({
+  maxBytesPerPartition: bytesPerPartition,
+  maxBytesPerFetch: Math.min(256 * 1024 * 1024, Math.max(10 * 1024 * 1024, bytesPerPartition * 8)),
+});
 
 export interface ProfilerHandle {
   readonly app: INestMicroservice;
@@ -29,6 +35,7 @@ export async function startProfiler(
     serviceName: PROFILER_SERVICE_NAME,
     topicNamespace: options.topicNamespace,
     maxBatchSize: options.batchSize,
+    ...fetchLimits(options.fetchBytesPerPartition ?? PROFILER_DEFAULTS.fetchBytesPerPartition),
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
     retry: options.retry,
   });
