@@ -4,18 +4,18 @@
  * own) and the outbox relay publishing to scf.credit-lines.v1 in a topic namespace of its own.
  */
 import { decodeEvent, Topics, type CloudEvent, type TopicName } from '@lendstream/contracts';
-import { merchantRoster, simulateMarket } from '@lendstream/simulation';
+import { merchantRoster } from '@lendstream/simulation';
 import { KafkaTestKit, ReadRecord } from '../support/kafka-helpers';
-import { hasCaughtUp, PROFILE_INPUT_TOPICS, produceInBulk } from '../profile/support/kafka-market';
+import { hasCaughtUp } from '../profile/support/kafka-market';
 import { ProfilerProcess } from '../profile/support/profiler-process';
 import { connectRedis, deleteKeysUnder, uniqueKeyPrefix } from '../profile/support/redis-namespace';
-import { DAY_MS, profileSignal } from './support/simulated-profiles';
+import { profileSignal } from './support/simulated-profiles';
+import { runMarket } from './support/run-market';
 import { UnderwriterProcess } from './support/underwriter-process';
 import { UnderwriterTestDatabase } from './support/underwriter-database';
 
 jest.setTimeout(300_000);
 
-const CATCH_UP_TIMEOUT_MS = 180_000;
 const TOPICS: readonly TopicName[] = [
   Topics.orders,
   Topics.warehouse,
@@ -93,29 +93,8 @@ describe('pipeline (Kafka → profiler → Redis → underwriter → Postgres �
   });
 
   it('grants lines with the contract fields and reasons, and freezes the stock-out-prone merchant', async () => {
-    // Day by day, as a live market would arrive: the profiler's batches (and so the signals and
-    // decisions) follow the days instead of jumping over a bulk backlog.
-    const market = [...simulateMarket(MARKET)].map(({ topic, event }) => ({ topic, event }));
-    const startMs = Date.parse(`${MARKET.start}T00:00:00.000Z`);
-    for (let day = 1; day <= MARKET.days; day += 1) {
-      const endMs = startMs + day * DAY_MS;
-      await produceInBulk(
-        kit,
-        market.filter(
-          ({ event }) => Date.parse(event.time) >= endMs - DAY_MS && Date.parse(event.time) < endMs,
-        ),
-      );
-      await kit.waitFor('the profiler to catch up', () =>
-        hasCaughtUp(kit, kit.groupId('profiler'), PROFILE_INPUT_TOPICS),
-      );
-    }
-    await kit.waitFor(
-      'the profiler and the underwriter to catch up',
-      async () =>
-        (await hasCaughtUp(kit, kit.groupId('profiler'), PROFILE_INPUT_TOPICS)) &&
-        (await hasCaughtUp(kit, kit.groupId('underwriter'), [Topics.profileChanged])),
-      CATCH_UP_TIMEOUT_MS,
-    );
+    // Day by day, as a live market would arrive (see runMarket).
+    await runMarket(kit, MARKET);
     // Everything decided is in the outbox; wait for the relay to have published it all.
     await kit.waitFor('the outbox to drain', async () => {
       const [pending] = await (

@@ -1,6 +1,5 @@
-import { NestFactory } from '@nestjs/core';
 import { INestMicroservice } from '@nestjs/common';
-import { KafkaBatchTransport } from '@lendstream/messaging';
+import { startBatchMicroservice } from '@lendstream/messaging';
 import { RedisProfileStore } from '@lendstream/profile';
 import { PROFILER_DEFAULTS, type ProfilerOptions } from './profiler-config';
 import { ProfilerModule } from './profiler.module';
@@ -28,38 +27,20 @@ export async function startProfiler(
   options: ProfilerOptions,
   { handleSignals = false }: { handleSignals?: boolean } = {},
 ): Promise<ProfilerHandle> {
-  const transport = new KafkaBatchTransport({
-    brokers: options.kafkaBrokers,
-    clientId: options.clientId,
-    groupId: options.groupId,
-    serviceName: PROFILER_SERVICE_NAME,
-    topicNamespace: options.topicNamespace,
-    maxBatchSize: options.batchSize,
-    ...fetchLimits(options.fetchBytesPerPartition ?? PROFILER_DEFAULTS.fetchBytesPerPartition),
-    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
-    retry: options.retry,
-  });
-  const app = await NestFactory.createMicroservice(ProfilerModule.forRoot(options), {
-    strategy: transport,
-    logger:
-      options.logLevels === undefined
-        ? undefined
-        : options.logLevels === false
-          ? false
-          : [...options.logLevels],
-  });
-  // process.exit(0) once closed, rather than Nest's default of re-raising the signal: a clean stop exits 0.
-  if (handleSignals) app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-  try {
-    await app.listen();
-  } catch (error) {
-    await app.close().catch(() => undefined);
-    throw error;
-  }
-  let closing: Promise<void> | undefined;
-  return {
-    app,
-    store: app.get(RedisProfileStore),
-    close: () => (closing ??= app.close()),
-  };
+  const service = await startBatchMicroservice(
+    ProfilerModule.forRoot(options),
+    {
+      brokers: options.kafkaBrokers,
+      clientId: options.clientId,
+      groupId: options.groupId,
+      serviceName: PROFILER_SERVICE_NAME,
+      topicNamespace: options.topicNamespace,
+      maxBatchSize: options.batchSize,
+      ...fetchLimits(options.fetchBytesPerPartition ?? PROFILER_DEFAULTS.fetchBytesPerPartition),
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      retry: options.retry,
+    },
+    { logLevels: options.logLevels, handleSignals },
+  );
+  return { app: service.app, store: service.app.get(RedisProfileStore), close: service.close };
 }

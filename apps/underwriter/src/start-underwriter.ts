@@ -1,6 +1,5 @@
-import { NestFactory } from '@nestjs/core';
 import { INestMicroservice } from '@nestjs/common';
-import { KafkaBatchTransport } from '@lendstream/messaging';
+import { startBatchMicroservice } from '@lendstream/messaging';
 import type { UnderwriterOptions } from './underwriter-config';
 import { UnderwriterModule } from './underwriter.module';
 
@@ -20,33 +19,18 @@ export async function startUnderwriter(
   options: UnderwriterOptions,
   { handleSignals = false }: { handleSignals?: boolean } = {},
 ): Promise<UnderwriterHandle> {
-  const transport = new KafkaBatchTransport({
-    brokers: options.kafkaBrokers,
-    clientId: options.clientId,
-    groupId: options.groupId,
-    serviceName: UNDERWRITER_SERVICE_NAME,
-    topicNamespace: options.topicNamespace,
-    maxBatchSize: options.batchSize,
-    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
-    retry: options.retry,
-  });
-  const app = await NestFactory.createMicroservice(UnderwriterModule.forRoot(options), {
-    strategy: transport,
-    logger:
-      options.logLevels === undefined
-        ? undefined
-        : options.logLevels === false
-          ? false
-          : [...options.logLevels],
-  });
-  // process.exit(0) once closed, rather than Nest's default of re-raising the signal: a clean stop exits 0.
-  if (handleSignals) app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-  try {
-    await app.listen();
-  } catch (error) {
-    await app.close().catch(() => undefined);
-    throw error;
-  }
-  let closing: Promise<void> | undefined;
-  return { app, close: () => (closing ??= app.close()) };
+  return startBatchMicroservice(
+    UnderwriterModule.forRoot(options),
+    {
+      brokers: options.kafkaBrokers,
+      clientId: options.clientId,
+      groupId: options.groupId,
+      serviceName: UNDERWRITER_SERVICE_NAME,
+      topicNamespace: options.topicNamespace,
+      maxBatchSize: options.batchSize,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      retry: options.retry,
+    },
+    { logLevels: options.logLevels, handleSignals },
+  );
 }

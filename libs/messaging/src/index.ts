@@ -39,3 +39,5 @@ export { outboxBacklog } from './adapters/outbox-store';
 export { OutboxRelay } from './adapters/outbox-relay';
 export type { OutboxRelayDependencies } from './adapters/outbox-relay';
 export * from './outbox-relay.module';
+export { startBatchMicroservice } from './adapters/start-batch-microservice';
+export type { BatchMicroservice, BatchMicroserviceOptions } from './adapters/start-batch-microservice';

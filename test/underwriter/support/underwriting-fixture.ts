@@ -1,11 +1,7 @@
 import type Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { RedisProfileStore } from '@lendstream/profile';
-import {
-  defaultUnderwritingPolicies,
-  seedPortfolioBudget,
-  UnderwritingService,
-} from '@lendstream/credit';
+import { defaultUnderwritingPolicies, seedPortfolioBudget, UnderwritingService } from '@lendstream/credit';
 import { TopicLog } from '../../profile/support/profile-batches';
 import { connectRedis, deleteKeysUnder, uniqueKeyPrefix } from '../../profile/support/redis-namespace';
 import { UnderwriterTestDatabase } from './underwriter-database';
