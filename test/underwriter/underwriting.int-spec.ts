@@ -224,3 +224,67 @@ describe('portfolio budget (real Postgres and Redis)', () => {
     expect(mismatches).toEqual([]);
   });
 });
+
+describe('a batch of decisions (real Postgres and Redis)', () => {
+  const TINY_BUDGET = 3_000_000n; // binds: the decisions of a batch compete for it
+  const events = simulatedEvents('uw-batch', { steady: 2, growing: 1, seasonal: 1 }, 12, 61);
+  const merchants = [...new Set(events.map((event) => event.data.merchantId))].sort();
+  const asOf = (round: number) => new Date(dayStartMs(59 + round) - 1).toISOString();
+  // The same signal ids on both sides: decision and line ids derive from them.
+  const signalsOf = (round: number) =>
+    merchants.map((merchantId) => profileSignal(merchantId, asOf(round), `batch-${round}-${merchantId}`));
+  let batched: UnderwritingFixture;
+  let oneByOne: UnderwritingFixture;
+
+  beforeAll(async () => {
+    batched = await UnderwritingFixture.create('batched', TINY_BUDGET);
+    oneByOne = await UnderwritingFixture.create('one_by_one', TINY_BUDGET);
+    await applyToStore(batched.store, batched.log, events);
+    await applyToStore(oneByOne.store, oneByOne.log, events);
+  });
+  afterAll(async () => {
+    await batched?.cleanup();
+    await oneByOne?.cleanup();
+  });
+
+  const linesOf = (fixture: UnderwritingFixture) =>
+    fixture.dataSource.query(
+      `SELECT merchant_id, credit_line_id, status, limit_minor, available_minor, requested_limit_minor, score,
+              grade, reasons, last_decision_id
+       FROM credit_lines ORDER BY merchant_id`,
+    );
+  const decisionsOf = (fixture: UnderwritingFixture) =>
+    fixture.dataSource.query(
+      `SELECT decision_id, shadow, budget_fit, resulting_state, event_type, reasons
+       FROM credit_decisions ORDER BY decision_id`,
+    );
+
+  it('decides every merchant exactly as consecutive one-merchant transactions would, under a binding budget', async () => {
+    for (let round = 0; round < 2; round += 1) {
+      const signals = signalsOf(round);
+      const outcomes = await batched.service.underwriteSignals(signals);
+      expect(outcomes).toHaveLength(merchants.length);
+      for (const signal of signals) await oneByOne.service.underwriteSignals([signal]);
+    }
+    const lines = await linesOf(batched);
+    expect(lines.length).toBeGreaterThanOrEqual(6);
+    const limits = lines.map((line: { limit_minor: string }) => BigInt(line.limit_minor));
+    expect(limits.reduce((sum: bigint, limit: bigint) => sum + limit, 0n)).toBeLessThanOrEqual(TINY_BUDGET);
+    // The budget binds, so a batch that let its decisions ignore each other would differ here.
+    expect(
+      lines.some((line: { reasons: Array<{ code: string }> }) =>
+        line.reasons.some((reason) => reason.code === 'PORTFOLIO_BUDGET'),
+      ),
+    ).toBe(true);
+    expect(lines).toEqual(await linesOf(oneByOne));
+    expect(await decisionsOf(batched)).toEqual(await decisionsOf(oneByOne));
+    expect(await batched.outboxTypes(merchants[0]!)).toEqual(await oneByOne.outboxTypes(merchants[0]!));
+  });
+
+  it('redelivers a whole batch as a no-op', async () => {
+    const before = await decisionsOf(batched);
+    const outcomes = await batched.service.underwriteSignals(signalsOf(1));
+    expect(outcomes.every((outcome) => outcome.kind === 'duplicate')).toBe(true);
+    expect(await decisionsOf(batched)).toEqual(before);
+  });
+});

@@ -18,6 +18,8 @@ export * from './decide-line';
 export * from './manual-freeze';
 export * from './allocate-budget';
 export * from './fit-to-budget';
+export * from './portfolio-book';
+export * from './decide-with-budget';
 export * from './json-safe';
 export * from './profile-snapshot';
 export * from './credit-decision';

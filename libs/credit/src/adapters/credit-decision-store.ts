@@ -20,54 +20,96 @@ export interface DecisionRecord {
   readonly reasons: readonly Reason[];
 }
 
-/**
- * Inserts a decision; false when a decision with its id already exists. Decision ids are
- * derived from the trigger, so "exists" means this very decision was made and committed
- * before (a re-published signal after the inbox forgot it, a sweep at the same clock): the
- * caller then changes nothing.
- */
-export async function insertCreditDecision(manager: EntityManager, record: DecisionRecord): Promise<boolean> {
+const DECISION_COLUMNS = `decision_id, merchant_id, policy_version, policy_fingerprint, shadow,
+  trigger_kind, trigger_source, trigger_id, profile_found, profile_as_of, decided_at, features, inputs,
+  assessment, reasons, resulting_state, budget_fit, rejection, event_type`;
+/** 1-based positions of the jsonb columns in DECISION_COLUMNS. */
+const JSONB_COLUMNS = new Set([12, 13, 14, 15, 16, 17]);
+const PARAMETERS_PER_DECISION = 19;
+/** Rows per statement: 19 parameters each, well under Postgres's 65,535. */
+const DECISIONS_PER_STATEMENT = 1_000;
+
+function decisionParameters(record: DecisionRecord): unknown[] {
   const { stored } = record;
   const features = stored.inputs.features as { asOf?: unknown } | null;
-  const rows: unknown[] = await manager.query(
-    `INSERT INTO credit_decisions (decision_id, merchant_id, policy_version, policy_fingerprint, shadow,
-       trigger_kind, trigger_source, trigger_id, profile_found, profile_as_of, decided_at, features, inputs,
-       assessment, reasons, resulting_state, budget_fit, rejection, event_type)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb, $14::jsonb, $15::jsonb,
-       $16::jsonb, $17::jsonb, $18, $19)
-     ON CONFLICT (decision_id) DO NOTHING
-     RETURNING 1`,
-    [
-      stored.decisionId,
-      stored.merchantId,
-      stored.policyVersion,
-      stored.policyFingerprint,
-      record.shadow,
-      record.trigger.kind,
-      record.trigger.source,
-      record.trigger.id,
-      record.profileFound,
-      typeof features?.asOf === 'string' ? features.asOf : null,
-      stored.decidedAt,
-      jsonOrNull(stored.inputs.features),
-      JSON.stringify({
-        format: stored.format,
-        decidedAt: stored.decidedAt,
-        command: stored.inputs.command,
-        lending: stored.inputs.lending,
-        budget: stored.inputs.budget,
-        previousLine: stored.inputs.previousLine,
-        newCreditLineId: stored.inputs.newCreditLineId,
-      }),
-      jsonOrNull(stored.outputs.assessment),
-      JSON.stringify(record.reasons),
-      jsonOrNull(stored.outputs.nextLine),
-      jsonOrNull(stored.outputs.budgetFit),
-      stored.outputs.rejection,
-      stored.outputs.event,
-    ],
+  return [
+    stored.decisionId,
+    stored.merchantId,
+    stored.policyVersion,
+    stored.policyFingerprint,
+    record.shadow,
+    record.trigger.kind,
+    record.trigger.source,
+    record.trigger.id,
+    record.profileFound,
+    typeof features?.asOf === 'string' ? features.asOf : null,
+    stored.decidedAt,
+    jsonOrNull(stored.inputs.features),
+    JSON.stringify({
+      format: stored.format,
+      decidedAt: stored.decidedAt,
+      command: stored.inputs.command,
+      lending: stored.inputs.lending,
+      budget: stored.inputs.budget,
+      previousLine: stored.inputs.previousLine,
+      newCreditLineId: stored.inputs.newCreditLineId,
+    }),
+    jsonOrNull(stored.outputs.assessment),
+    JSON.stringify(record.reasons),
+    jsonOrNull(stored.outputs.nextLine),
+    jsonOrNull(stored.outputs.budgetFit),
+    stored.outputs.rejection,
+    stored.outputs.event,
+  ];
+}
+
+/**
+ * Inserts decisions, several per statement; returns the ids actually inserted. Decision ids are
+ * derived from the trigger, so an id that exists means this very decision was made and
+ * committed before (a re-published signal after the inbox forgot it, a sweep at the same
+ * clock): it is left as it was.
+ */
+export async function insertCreditDecisions(
+  manager: EntityManager,
+  records: readonly DecisionRecord[],
+): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  for (let start = 0; start < records.length; start += DECISIONS_PER_STATEMENT) {
+    const chunk = records.slice(start, start + DECISIONS_PER_STATEMENT);
+    const tuples = chunk.map((_record, row) => {
+      const placeholders = Array.from({ length: PARAMETERS_PER_DECISION }, (_unused, column) => {
+        const position = row * PARAMETERS_PER_DECISION + column + 1;
+        return JSONB_COLUMNS.has(column + 1) ? `$${position}::jsonb` : `$${position}`;
+      });
+      return `(${placeholders.join(', ')})`;
+    });
+    const rows: Array<{ decision_id: string }> = await manager.query(
+      `INSERT INTO credit_decisions (${DECISION_COLUMNS}) VALUES ${tuples.join(', ')}
+       ON CONFLICT (decision_id) DO NOTHING
+       RETURNING decision_id`,
+      chunk.flatMap(decisionParameters),
+    );
+    for (const row of rows) inserted.add(row.decision_id);
+  }
+  return inserted;
+}
+
+/** Inserts one decision; false when a decision with its id already exists (see insertCreditDecisions). */
+export async function insertCreditDecision(manager: EntityManager, record: DecisionRecord): Promise<boolean> {
+  return (await insertCreditDecisions(manager, [record])).has(record.stored.decisionId);
+}
+
+/** Which of these decision ids are already stored. */
+export async function existingDecisionIds(
+  manager: EntityManager,
+  decisionIds: readonly string[],
+): Promise<Set<string>> {
+  if (decisionIds.length === 0) return new Set();
+  const rows: Array<{ decision_id: string }> = await manager.query(
+    `SELECT decision_id FROM credit_decisions WHERE decision_id = ANY($1::uuid[])`,
+    [decisionIds],
   );
-  return rows.length === 1;
+  return new Set(rows.map((row) => row.decision_id));
 }
 
 const jsonOrNull = (value: JsonValue | null): string | null =>
@@ -144,14 +186,43 @@ export async function latestShadowLine(
   merchantId: string,
   policyVersion: string,
 ): Promise<CreditLineState | null> {
-  const rows: Array<{ resulting_state: Record<string, unknown> | null }> = await manager.query(
-    `SELECT resulting_state FROM credit_decisions
-     WHERE merchant_id = $1 AND policy_version = $2 AND shadow
-     ORDER BY decided_at DESC, recorded_at DESC LIMIT 1`,
-    [merchantId, policyVersion],
+  return (
+    (await latestShadowLines(manager, [merchantId], [policyVersion])).get(
+      shadowLineKey(merchantId, policyVersion),
+    ) ?? null
   );
-  const state = rows[0]?.resulting_state ?? null;
-  return state === null ? null : lineOfJson(state);
+}
+
+export const shadowLineKey = (merchantId: string, policyVersion: string): string =>
+  `${merchantId}\n${policyVersion}`;
+
+/** latestShadowLine for every merchant × policy version, keyed by shadowLineKey; absent when none. One statement, one index probe each. */
+export async function latestShadowLines(
+  manager: EntityManager,
+  merchantIds: readonly string[],
+  policyVersions: readonly string[],
+): Promise<Map<string, CreditLineState>> {
+  const lines = new Map<string, CreditLineState>();
+  if (merchantIds.length === 0 || policyVersions.length === 0) return lines;
+  const rows: Array<{
+    merchant_id: string;
+    policy_version: string;
+    resulting_state: Record<string, unknown> | null;
+  }> = await manager.query(
+    `SELECT wanted.merchant_id, version.policy_version, newest.resulting_state
+       FROM unnest($1::text[]) AS wanted(merchant_id)
+       CROSS JOIN unnest($2::text[]) AS version(policy_version)
+       CROSS JOIN LATERAL (
+         SELECT resulting_state FROM credit_decisions
+         WHERE merchant_id = wanted.merchant_id AND policy_version = version.policy_version AND shadow
+         ORDER BY decided_at DESC, recorded_at DESC LIMIT 1) AS newest`,
+    [merchantIds, policyVersions],
+  );
+  for (const row of rows) {
+    if (row.resulting_state !== null)
+      lines.set(shadowLineKey(row.merchant_id, row.policy_version), lineOfJson(row.resulting_state));
+  }
+  return lines;
 }
 
 const AMOUNT_FIELDS = [

@@ -10,33 +10,62 @@ export interface LockedLine {
 }
 
 /**
- * Serialises every decision about one merchant: a transaction-level advisory lock on the
- * merchant (it exists even when the line row does not yet, so two first decisions cannot both
- * insert), then the row itself FOR UPDATE (so writers that lock only the row, such as a
- * drawdown reserving on the line, also wait). Released at commit or rollback.
+ * Serialises every decision about the merchants: a transaction-level advisory lock per merchant
+ * (it exists even when the line row does not yet, so two first decisions cannot both insert),
+ * taken in merchant-id order so that two batches never deadlock, then the rows themselves FOR
+ * UPDATE (so writers that lock only the row, such as a drawdown reserving on the line, also
+ * wait). Released at commit or rollback. Every merchant asked for is in the result.
  */
-export async function lockCreditLine(manager: EntityManager, merchantId: string): Promise<LockedLine> {
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('credit-line:' || $1, 0))`, [
-    merchantId,
-  ]);
-  const rows: CreditLineRow[] = await manager.query(
-    `SELECT ${CREDIT_LINE_COLUMNS} FROM credit_lines WHERE merchant_id = $1 FOR UPDATE`,
-    [merchantId],
+export async function lockCreditLines(
+  manager: EntityManager,
+  merchantIds: readonly string[],
+): Promise<Map<string, LockedLine>> {
+  const locked = new Map<string, LockedLine>(
+    merchantIds.map((merchantId) => [merchantId, { line: null, lastDecidedAt: null }]),
   );
-  const row = rows[0];
-  if (row === undefined) return { line: null, lastDecidedAt: null };
-  const line = lineFromRow(row);
-  assertCreditLineState(line); // just after reading: a corrupt row crashes loudly, it is never decided on
-  return { line, lastDecidedAt: row.last_decided_at.toISOString() };
+  if (merchantIds.length === 0) return locked;
+  // One order for every locker (code-unit order, sorted here), so two batches never deadlock.
+  const ordered = [...new Set(merchantIds)].sort();
+  await manager.query(
+    `SELECT pg_advisory_xact_lock(hashtextextended('credit-line:' || merchant_id, 0))
+     FROM unnest($1::text[]) WITH ORDINALITY AS wanted(merchant_id, position)
+     ORDER BY position`,
+    [ordered],
+  );
+  const rows: CreditLineRow[] = await manager.query(
+    `SELECT ${CREDIT_LINE_COLUMNS} FROM credit_lines WHERE merchant_id = ANY($1::text[])
+     ORDER BY merchant_id COLLATE "C" FOR UPDATE`,
+    [merchantIds],
+  );
+  for (const row of rows) {
+    const line = lineFromRow(row);
+    assertCreditLineState(line); // just after reading: a corrupt row crashes loudly, it is never decided on
+    locked.set(row.merchant_id, { line, lastDecidedAt: row.last_decided_at.toISOString() });
+  }
+  return locked;
+}
+
+/** One merchant's line under lock (lockCreditLines for one). */
+export async function lockCreditLine(manager: EntityManager, merchantId: string): Promise<LockedLine> {
+  return (await lockCreditLines(manager, [merchantId])).get(merchantId)!;
+}
+
+/** The business time of the newest decision about each merchant that has a line, read without a lock (hints; re-checked under the lock). */
+export async function lastDecidedAtOfMany(
+  manager: EntityManager,
+  merchantIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (merchantIds.length === 0) return new Map();
+  const rows: Array<{ merchant_id: string; last_decided_at: Date }> = await manager.query(
+    `SELECT merchant_id, last_decided_at FROM credit_lines WHERE merchant_id = ANY($1::text[])`,
+    [merchantIds],
+  );
+  return new Map(rows.map((row) => [row.merchant_id, row.last_decided_at.toISOString()]));
 }
 
 /** The business time of the newest decision about a merchant, read without a lock (a hint; re-checked under the lock). */
 export async function lastDecidedAtOf(manager: EntityManager, merchantId: string): Promise<string | null> {
-  const rows: Array<{ last_decided_at: Date }> = await manager.query(
-    `SELECT last_decided_at FROM credit_lines WHERE merchant_id = $1`,
-    [merchantId],
-  );
-  return rows[0]?.last_decided_at.toISOString() ?? null;
+  return (await lastDecidedAtOfMany(manager, [merchantId])).get(merchantId) ?? null;
 }
 
 /** Writes the line after a decision (insert or replace); call with the merchant locked. */
@@ -45,20 +74,7 @@ export async function saveCreditLine(
   line: CreditLineState,
   lastDecidedAt: string,
 ): Promise<void> {
-  assertCreditLineState(line); // just before writing
-  const columns = CREDIT_LINE_COLUMNS.split(',').map((column) => column.trim());
-  const placeholders = columns.map((column, index) =>
-    column === 'reasons' ? `$${index + 1}::jsonb` : `$${index + 1}`,
-  );
-  const updates = columns
-    .filter((column) => column !== 'merchant_id')
-    .map((column) => `${column} = EXCLUDED.${column}`);
-  await manager.query(
-    `INSERT INTO credit_lines (${columns.join(', ')}) VALUES (${placeholders.join(', ')})
-     ON CONFLICT (merchant_id) DO UPDATE SET ${updates.join(', ')},
-       version = credit_lines.version + 1, updated_at = now()`,
-    lineParameters(line, lastDecidedAt),
-  );
+  await saveCreditLines(manager, [{ line, lastDecidedAt }]);
 }
 
 /** Records a decision that left the line as it was: only its business time moves. */
@@ -67,9 +83,52 @@ export async function touchCreditLine(
   merchantId: string,
   lastDecidedAt: string,
 ): Promise<void> {
+  await touchCreditLines(manager, [{ merchantId, lastDecidedAt }]);
+}
+
+/** Rows per statement of a bulk write: 21 parameters a line, well under Postgres's 65,535. */
+const LINES_PER_STATEMENT = 1_000;
+
+/** Writes the lines after their decisions (insert or replace), several per statement; call with the merchants locked. */
+export async function saveCreditLines(
+  manager: EntityManager,
+  lines: ReadonlyArray<{ readonly line: CreditLineState; readonly lastDecidedAt: string }>,
+): Promise<void> {
+  const columns = CREDIT_LINE_COLUMNS.split(',').map((column) => column.trim());
+  const updates = columns
+    .filter((column) => column !== 'merchant_id')
+    .map((column) => `${column} = EXCLUDED.${column}`);
+  for (let start = 0; start < lines.length; start += LINES_PER_STATEMENT) {
+    const chunk = lines.slice(start, start + LINES_PER_STATEMENT);
+    const parameters: unknown[] = [];
+    const tuples = chunk.map(({ line, lastDecidedAt }) => {
+      assertCreditLineState(line); // just before writing
+      const offset = parameters.length;
+      parameters.push(...lineParameters(line, lastDecidedAt));
+      const placeholders = columns.map((column, index) =>
+        column === 'reasons' ? `$${offset + index + 1}::jsonb` : `$${offset + index + 1}`,
+      );
+      return `(${placeholders.join(', ')})`;
+    });
+    await manager.query(
+      `INSERT INTO credit_lines (${columns.join(', ')}) VALUES ${tuples.join(', ')}
+       ON CONFLICT (merchant_id) DO UPDATE SET ${updates.join(', ')},
+         version = credit_lines.version + 1, updated_at = now()`,
+      parameters,
+    );
+  }
+}
+
+/** Records decisions that left their lines as they were: only the business time moves. */
+export async function touchCreditLines(
+  manager: EntityManager,
+  touches: ReadonlyArray<{ readonly merchantId: string; readonly lastDecidedAt: string }>,
+): Promise<void> {
+  if (touches.length === 0) return;
   await manager.query(
-    `UPDATE credit_lines SET last_decided_at = greatest(last_decided_at, $2::timestamptz), updated_at = now()
-     WHERE merchant_id = $1`,
-    [merchantId, lastDecidedAt],
+    `UPDATE credit_lines SET last_decided_at = greatest(last_decided_at, touched.at), updated_at = now()
+     FROM unnest($1::text[], $2::timestamptz[]) AS touched(merchant_id, at)
+     WHERE credit_lines.merchant_id = touched.merchant_id`,
+    [touches.map((touch) => touch.merchantId), touches.map((touch) => touch.lastDecidedAt)],
   );
 }

@@ -6,7 +6,6 @@ export * from './credit-line-store';
 export * from './portfolio-budget-store';
 export * from './credit-decision-store';
 export * from './profile-reader';
-export * from './decide-with-budget';
 export * from './underwrite-merchant';
 export * from './underwriting-service';
 export * from './silence-sweep';

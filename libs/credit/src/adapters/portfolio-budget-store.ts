@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { BudgetStanding } from '../fit-to-budget';
+import { CurrencyPortfolio } from '../decide-with-budget';
+import { PortfolioLine } from '../fit-to-budget';
+import { PortfolioBook } from '../portfolio-book';
 
 /** Who seeds a budget from configuration (`portfolio_budget.updated_by`). */
 export const BUDGET_SEEDED_BY = 'config:PORTFOLIO_BUDGET_MINOR';
@@ -23,61 +25,60 @@ export async function seedPortfolioBudget(
 }
 
 /**
- * Locks a currency's budget row for the rest of the transaction and returns the budget. Every
- * decision in that currency takes this lock after its merchant's, so two decisions never spend
- * the same headroom (the cost: decisions of one currency commit one at a time). A currency
- * without a budget row lends nothing: fail closed.
+ * Locks the budget rows of `currencies` for the rest of the transaction (in currency order, so
+ * two batches never deadlock) and loads every line of each currency into a PortfolioBook.
+ * Every decision in a currency runs under this lock, after its merchant's, so two decisions
+ * never spend the same headroom; a batch pays for the lock and the O(lines) load once, and
+ * decides each merchant against the book in O(log scores). A currency without a budget row
+ * lends nothing: fail closed (budget 0).
  */
-export async function lockPortfolioBudget(manager: EntityManager, currency: string): Promise<bigint> {
-  const rows: Array<{ budget_minor: string }> = await manager.query(
-    `SELECT budget_minor FROM portfolio_budget WHERE currency = $1 FOR UPDATE`,
+export async function loadPortfolios(
+  manager: EntityManager,
+  currencies: Iterable<string>,
+): Promise<Map<string, CurrencyPortfolio>> {
+  const wanted = [...new Set(currencies)].sort();
+  const portfolios = new Map<string, CurrencyPortfolio>();
+  if (wanted.length === 0) return portfolios;
+  const budgets: Array<{ currency: string; budget_minor: string }> = await manager.query(
+    `SELECT currency, budget_minor FROM portfolio_budget WHERE currency = ANY($1::text[])
+     ORDER BY currency FOR UPDATE`,
+    [wanted],
+  );
+  const budgetOf = new Map(budgets.map((row) => [row.currency, BigInt(row.budget_minor)]));
+  for (const currency of wanted) {
+    portfolios.set(currency, {
+      budgetMinor: budgetOf.get(currency) ?? 0n,
+      book: new PortfolioBook(await portfolioLinesOf(manager, currency)),
+    });
+  }
+  return portfolios;
+}
+
+interface PortfolioLineRow {
+  readonly merchant_id: string;
+  readonly score: number;
+  readonly requested: string;
+  readonly exposure: string;
+  readonly committed: string;
+}
+
+/** Every line of a currency as the budget sees it, with exposure and request as portfolioLineOf defines them. */
+async function portfolioLinesOf(manager: EntityManager, currency: string): Promise<PortfolioLine[]> {
+  const rows: PortfolioLineRow[] = await manager.query(
+    `SELECT merchant_id, score,
+            (outstanding_minor + reserved_minor)::text AS committed,
+            (CASE WHEN status = 'CLOSED' THEN outstanding_minor + reserved_minor
+                  ELSE greatest(limit_minor, outstanding_minor + reserved_minor) END)::text AS exposure,
+            (CASE status WHEN 'ACTIVE' THEN requested_limit_minor
+                         WHEN 'FROZEN' THEN limit_minor ELSE 0 END)::text AS requested
+     FROM credit_lines WHERE currency = $1`,
     [currency],
   );
-  return rows[0] === undefined ? 0n : BigInt(rows[0].budget_minor);
-}
-
-interface StandingRow {
-  readonly others_exposure: string;
-  readonly others_committed: string;
-  readonly better_ranked_want: string;
-  readonly better_ranked_floor: string;
-}
-
-/**
- * The merchant's standing among every other line of its currency (docs/credit-policy.md, "One
- * decision at a time"): the sums fitToBudget needs, with exposure and request as
- * portfolioLineOf defines them. Rank: higher score first, then merchant id in code-unit order;
- * COLLATE "C" compares bytes, which for the ASCII merchant ids of the contract is that order.
- * O(lines of the currency) per decision; see the README for when that needs a running total.
- */
-export async function loadBudgetStanding(
-  manager: EntityManager,
-  merchant: { readonly merchantId: string; readonly score: number; readonly currency: string },
-  budgetMinor: bigint,
-): Promise<BudgetStanding> {
-  const rows: StandingRow[] = await manager.query(
-    `WITH others AS (
-       SELECT outstanding_minor + reserved_minor AS committed,
-              CASE WHEN status = 'CLOSED' THEN outstanding_minor + reserved_minor
-                   ELSE greatest(limit_minor, outstanding_minor + reserved_minor) END AS exposure,
-              CASE status WHEN 'ACTIVE' THEN requested_limit_minor
-                          WHEN 'FROZEN' THEN limit_minor ELSE 0 END AS requested,
-              score > $3 OR (score = $3 AND merchant_id COLLATE "C" < $2 COLLATE "C") AS better
-       FROM credit_lines
-       WHERE currency = $1 AND merchant_id <> $2)
-     SELECT coalesce(sum(exposure), 0)::text                                                AS others_exposure,
-            coalesce(sum(committed), 0)::text                                               AS others_committed,
-            coalesce(sum(greatest(requested - committed, 0)) FILTER (WHERE better), 0)::text AS better_ranked_want,
-            coalesce(sum(least(requested, committed)) FILTER (WHERE better), 0)::text        AS better_ranked_floor
-     FROM others`,
-    [merchant.currency, merchant.merchantId, merchant.score],
-  );
-  const row = rows[0]!;
-  return {
-    budgetMinor,
-    othersExposureMinor: BigInt(row.others_exposure),
-    othersCommittedMinor: BigInt(row.others_committed),
-    betterRankedWantMinor: BigInt(row.better_ranked_want),
-    betterRankedFloorMinor: BigInt(row.better_ranked_floor),
-  };
+  return rows.map((row) => ({
+    merchantId: row.merchant_id,
+    score: row.score,
+    requestedLimitMinor: BigInt(row.requested),
+    exposureMinor: BigInt(row.exposure),
+    committedMinor: BigInt(row.committed),
+  }));
 }

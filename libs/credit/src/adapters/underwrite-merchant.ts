@@ -7,9 +7,17 @@ import { creditLineEventData, CreditLineEventType, CreditLineState } from '../cr
 import { canonicalJson, toJsonSafe } from '../json-safe';
 import { CreditPolicy } from '../policy';
 import { toStoredDecision } from '../stored-decision';
-import { DecisionTrigger, insertCreditDecision, latestShadowLine } from './credit-decision-store';
-import { lockCreditLine, saveCreditLine, touchCreditLine } from './credit-line-store';
-import { decideWithBudget } from './decide-with-budget';
+import { decideWithBudget, lendingCurrency, recordInPortfolio } from '../decide-with-budget';
+import {
+  DecisionRecord,
+  DecisionTrigger,
+  existingDecisionIds,
+  insertCreditDecisions,
+  latestShadowLines,
+  shadowLineKey,
+} from './credit-decision-store';
+import { lockCreditLines, saveCreditLines, touchCreditLines } from './credit-line-store';
+import { loadPortfolios } from './portfolio-budget-store';
 import { uuidFromName } from './deterministic-uuid';
 import { absentProfile } from './profile-reader';
 
@@ -80,72 +88,155 @@ function creditLineEvent(decision: CreditDecision): CloudEvent | null {
 }
 
 /**
- * One merchant's decision, inside the caller's transaction (DESIGN.md: the inbox row, the
- * decision, the line and the outbox row commit together or not at all):
+ * One batch of decisions, inside the caller's transaction (DESIGN.md: the inbox rows, the
+ * decisions, the lines and the outbox rows commit together or not at all), at most one request
+ * per merchant:
  *
- * 1. the inbox (a signal already processed changes nothing);
- * 2. the merchant's lock and line;
- * 3. the live decision under the portfolio budget, stored with its features;
- * 4. the line, and the `scf.credit-lines.v1` event in the outbox (after the merchant's lock,
- *    so outbox order per merchant is commit order);
+ * 1. the inbox (a merchant whose signals were all processed before changes nothing);
+ * 2. the merchants' locks and lines, then the budgets and books of every currency touched;
+ * 3. each live decision under the portfolio budget, in request order, each standing against
+ *    the book as the decisions before it left it;
+ * 4. the lines, and the `scf.credit-lines.v1` events in the outbox (after the merchants'
+ *    locks, so outbox order per merchant is commit order);
  * 5. each challenger in shadow: stored, never emitted, no line change.
+ *
+ * A batch costs a fixed number of statements whatever its size (a few per 1,000 merchants),
+ * which is what lets one underwriter keep up with a partition's signals.
  */
+export async function underwriteBatchInTransaction(
+  manager: EntityManager,
+  requests: readonly UnderwritingRequest[],
+  policies: UnderwritingPolicies,
+): Promise<UnderwritingOutcome[]> {
+  assertOneRequestPerMerchant(requests);
+  const outcomes: UnderwritingOutcome[] = new Array(requests.length);
+  const fresh = new Set<InboxEventIdentity>(
+    await recordInboxBatch(
+      manager,
+      UNDERWRITER_CONSUMER,
+      requests.flatMap((request) => request.inboxEvents),
+    ),
+  );
+  const toDecide = requests
+    .map((request, index) => ({ request, index }))
+    .filter(({ request, index }) => {
+      const duplicate =
+        request.inboxEvents.length > 0 && !request.inboxEvents.some((event) => fresh.has(event));
+      if (duplicate) outcomes[index] = { kind: 'duplicate' };
+      return !duplicate;
+    });
+  if (toDecide.length === 0) return outcomes;
+
+  const locked = await lockCreditLines(
+    manager,
+    toDecide.map(({ request }) => request.merchantId),
+  );
+  const prepared = toDecide.map(({ request, index }) => {
+    const { line, lastDecidedAt } = locked.get(request.merchantId)!;
+    if (lastDecidedAt !== null && lastDecidedAt > request.now)
+      throw new DecisionTimeMovedError(request.merchantId, request.now, lastDecidedAt);
+    const profile = request.profile ?? absentProfile(request.merchantId, request.now);
+    const decisionId = decisionIdOf(request.trigger, request.merchantId, policies.live.version);
+    return { request, index, line, profile, decisionId };
+  });
+  const alreadyDecided = await existingDecisionIds(
+    manager,
+    prepared.map(({ decisionId }) => decisionId),
+  );
+  const everyPolicy = [policies.live, ...policies.challengers];
+  const portfolios = await loadPortfolios(
+    manager,
+    prepared.flatMap(({ line, profile }) =>
+      everyPolicy.flatMap((policy) => lendingCurrency({ previousLine: line, profile }, policy) ?? []),
+    ),
+  );
+  const shadowLines = await latestShadowLines(
+    manager,
+    prepared.map(({ request }) => request.merchantId),
+    policies.challengers.map((challenger) => challenger.version),
+  );
+
+  const decisions: DecisionRecord[] = [];
+  const saves: Array<{ line: CreditLineState; lastDecidedAt: string }> = [];
+  const touches: Array<{ merchantId: string; lastDecidedAt: string }> = [];
+  const events: CloudEvent[] = [];
+  for (const { request, index, line, profile, decisionId } of prepared) {
+    if (alreadyDecided.has(decisionId)) {
+      outcomes[index] = { kind: 'already-decided', decisionId };
+      continue;
+    }
+    const { merchantId, now, trigger } = request;
+    const profileFound = request.profile !== null;
+    const base = { merchantId, now, profile };
+    const live = decideWithBudget(
+      {
+        ...base,
+        decisionId,
+        previousLine: line,
+        newCreditLineId: uuidFromName(`credit-line\n${decisionId}`),
+      },
+      policies.live,
+      portfolios,
+    );
+    decisions.push(decisionRecord(live, false, trigger, profileFound));
+    if (live.next !== null && !sameLine(live.next, line)) {
+      saves.push({ line: live.next, lastDecidedAt: now });
+      recordInPortfolio(portfolios, live.next);
+    } else if (line !== null) touches.push({ merchantId, lastDecidedAt: now });
+    const event = creditLineEvent(live);
+    if (event !== null) events.push(event);
+
+    for (const challenger of policies.challengers) {
+      const shadowId = decisionIdOf(trigger, merchantId, challenger.version);
+      const shadow = decideWithBudget(
+        {
+          ...base,
+          decisionId: shadowId,
+          newCreditLineId: uuidFromName(`credit-line\n${shadowId}`),
+          previousLine: shadowLines.get(shadowLineKey(merchantId, challenger.version)) ?? null,
+        },
+        challenger,
+        portfolios,
+      );
+      decisions.push(decisionRecord(shadow, true, trigger, profileFound));
+    }
+    outcomes[index] = { kind: 'decided', decisionId, event: live.event, line: live.next };
+  }
+  await insertCreditDecisions(manager, decisions);
+  await saveCreditLines(manager, saves);
+  await touchCreditLines(manager, touches);
+  if (events.length > 0) await enqueueOutbox(manager, events);
+  return outcomes;
+}
+
+/** One merchant's decision inside the caller's transaction: a batch of one. */
 export async function underwriteInTransaction(
   manager: EntityManager,
   request: UnderwritingRequest,
   policies: UnderwritingPolicies,
 ): Promise<UnderwritingOutcome> {
-  const { merchantId, now, trigger } = request;
-  if (request.inboxEvents.length > 0) {
-    const fresh = await recordInboxBatch(manager, UNDERWRITER_CONSUMER, request.inboxEvents);
-    if (fresh.length === 0) return { kind: 'duplicate' };
+  const [outcome] = await underwriteBatchInTransaction(manager, [request], policies);
+  return outcome!;
+}
+
+const decisionRecord = (
+  decision: CreditDecision,
+  shadow: boolean,
+  trigger: DecisionTrigger,
+  profileFound: boolean,
+): DecisionRecord => ({
+  stored: toStoredDecision(decision),
+  shadow,
+  trigger,
+  profileFound,
+  reasons: decision.next?.reasons ?? decision.assessment?.reasons ?? [],
+});
+
+function assertOneRequestPerMerchant(requests: readonly UnderwritingRequest[]): void {
+  const seen = new Set<string>();
+  for (const { merchantId } of requests) {
+    if (seen.has(merchantId))
+      throw new RangeError(`${merchantId} appears twice in one underwriting batch; group its signals first`);
+    seen.add(merchantId);
   }
-  const locked = await lockCreditLine(manager, merchantId);
-  if (locked.lastDecidedAt !== null && locked.lastDecidedAt > now)
-    throw new DecisionTimeMovedError(merchantId, now, locked.lastDecidedAt);
-  const profile = request.profile ?? absentProfile(merchantId, now);
-  const profileFound = request.profile !== null;
-
-  const decisionId = decisionIdOf(trigger, merchantId, policies.live.version);
-  const base = { merchantId, now, profile, newCreditLineId: uuidFromName(`credit-line\n${decisionId}`) };
-  const live = await decideWithBudget(
-    manager,
-    { ...base, decisionId, previousLine: locked.line },
-    policies.live,
-  );
-  const inserted = await insertCreditDecision(manager, {
-    stored: toStoredDecision(live),
-    shadow: false,
-    trigger,
-    profileFound,
-    reasons: live.next?.reasons ?? live.assessment?.reasons ?? [],
-  });
-  if (!inserted) return { kind: 'already-decided', decisionId };
-
-  if (live.next !== null && !sameLine(live.next, locked.line)) await saveCreditLine(manager, live.next, now);
-  else if (locked.line !== null) await touchCreditLine(manager, merchantId, now);
-  const event = creditLineEvent(live);
-  if (event !== null) await enqueueOutbox(manager, [event]);
-
-  for (const challenger of policies.challengers) {
-    const shadowId = decisionIdOf(trigger, merchantId, challenger.version);
-    const shadow = await decideWithBudget(
-      manager,
-      {
-        ...base,
-        decisionId: shadowId,
-        newCreditLineId: uuidFromName(`credit-line\n${shadowId}`),
-        previousLine: await latestShadowLine(manager, merchantId, challenger.version),
-      },
-      challenger,
-    );
-    await insertCreditDecision(manager, {
-      stored: toStoredDecision(shadow),
-      shadow: true,
-      trigger,
-      profileFound,
-      reasons: shadow.next?.reasons ?? shadow.assessment?.reasons ?? [],
-    });
-  }
-  return { kind: 'decided', decisionId, event: live.event, line: live.next };
 }

@@ -1,9 +1,14 @@
 import type { CloudEvent } from '@lendstream/contracts';
 import type { DataSource } from 'typeorm';
 import { CHALLENGER_POLICY_VERSIONS, livePolicy, policyByVersion } from '../policy-registry';
-import { lastDecidedAtOf } from './credit-line-store';
+import { lastDecidedAtOfMany } from './credit-line-store';
 import { ProfileReader } from './profile-reader';
-import { underwriteInTransaction, UnderwritingOutcome, UnderwritingPolicies } from './underwrite-merchant';
+import {
+  underwriteBatchInTransaction,
+  UnderwritingOutcome,
+  UnderwritingPolicies,
+  UnderwritingRequest,
+} from './underwrite-merchant';
 
 export type ProfileChangedSignal = CloudEvent<'profile.changed'>;
 
@@ -15,6 +20,14 @@ export const defaultUnderwritingPolicies = (): UnderwritingPolicies => ({
 
 /** Most merchants one call decides: a transport batch is bounded by its size anyway. */
 export const SIGNALS_PER_CALL_MAX = 10_000;
+
+/**
+ * Most merchants decided in one transaction. Each holds an advisory lock until commit, and
+ * Postgres's shared lock table has room for about max_locks_per_transaction (64) ×
+ * max_connections (100) of them across the server; 256 leaves room for the other replicas
+ * while still amortising the batch's fixed cost.
+ */
+export const MERCHANTS_PER_TRANSACTION = 256;
 
 interface MerchantSignals {
   readonly merchantId: string;
@@ -46,11 +59,13 @@ const laterOf = (a: string, b: string | null): string => (b !== null && b > a ? 
  * The underwriter's use case: profile signals in, decisions out. Each merchant gets one
  * decision per batch, as of its newest signal, or as of its last decision if that is newer (a
  * late event signals an old time; deciding as of it would move the line back in time, so the
- * late event is counted by reading the profile as of the newer instant). The profile is read
- * outside the transaction (Redis is not held under a database lock); everything else is one
- * transaction per merchant, so one merchant's failure does not undo another's decision.
- * Redis and Postgres errors are thrown: the transport retries the batch, and the inbox makes
- * the merchants already decided no-ops.
+ * late event is counted by reading the profile as of the newer instant).
+ *
+ * The profiles are read outside the transaction (Redis is not held under a database lock), all
+ * at once (ioredis pipelines concurrent commands on one connection); then the whole batch is
+ * one transaction (underwriteBatchInTransaction), so its cost is a fixed number of round trips
+ * rather than a dozen per merchant. Redis and Postgres errors are thrown: the transport retries
+ * the batch, and the inbox makes a batch that did commit a no-op.
  */
 export class UnderwritingService {
   constructor(
@@ -62,27 +77,34 @@ export class UnderwritingService {
   async underwriteSignals(signals: readonly ProfileChangedSignal[]): Promise<UnderwritingOutcome[]> {
     if (signals.length > SIGNALS_PER_CALL_MAX)
       throw new RangeError(`${signals.length} signals in one call; at most ${SIGNALS_PER_CALL_MAX}`);
-    const outcomes: UnderwritingOutcome[] = [];
-    for (const merchant of groupSignalsByMerchant(signals)) outcomes.push(await this.underwrite(merchant));
-    return outcomes;
-  }
-
-  private async underwrite({ merchantId, newest, all }: MerchantSignals): Promise<UnderwritingOutcome> {
-    const signalAsOf = new Date(newest.data.asOf).toISOString();
-    const now = laterOf(signalAsOf, await lastDecidedAtOf(this.dataSource.manager, merchantId));
-    const profile = await this.profiles.readWindows(merchantId, new Date(now));
-    return this.dataSource.transaction((manager) =>
-      underwriteInTransaction(
-        manager,
-        {
+    const merchants = groupSignalsByMerchant(signals);
+    if (merchants.length === 0) return [];
+    const lastDecided = await lastDecidedAtOfMany(
+      this.dataSource.manager,
+      merchants.map(({ merchantId }) => merchantId),
+    );
+    const requests = await Promise.all(
+      merchants.map(async ({ merchantId, newest, all }): Promise<UnderwritingRequest> => {
+        const signalAsOf = new Date(newest.data.asOf).toISOString();
+        const now = laterOf(signalAsOf, lastDecided.get(merchantId) ?? null);
+        return {
           merchantId,
           now,
-          profile,
+          profile: await this.profiles.readWindows(merchantId, new Date(now)),
           trigger: { kind: 'signal', source: newest.source, id: newest.id },
           inboxEvents: all,
-        },
-        this.policies,
-      ),
+        };
+      }),
     );
+    const outcomes: UnderwritingOutcome[] = [];
+    for (let start = 0; start < requests.length; start += MERCHANTS_PER_TRANSACTION) {
+      const chunk = requests.slice(start, start + MERCHANTS_PER_TRANSACTION);
+      outcomes.push(
+        ...(await this.dataSource.transaction((manager) =>
+          underwriteBatchInTransaction(manager, chunk, this.policies),
+        )),
+      );
+    }
+    return outcomes;
   }
 }
