@@ -24,9 +24,11 @@ export const ACCOUNTS = {
   /**
    * Asset: the lending funds treasury holds for us. Credited when a disbursement leaves,
    * debited when a manual repayment arrives; its balance is negative while more has been lent
-   * than repaid (treasury funds the book), which is why it is a clearing account.
+   * than repaid (treasury funds the book), which is why it is a clearing account and the one
+   * account whose natural balance may go negative: a negative balance is what treasury has
+   * advanced to the book and not yet had back, not an error.
    */
-  TREASURY_CLEARING: { type: 'ASSET', normal: 'DEBIT', name: 'Treasury clearing' },
+  TREASURY_CLEARING: { type: 'ASSET', normal: 'DEBIT', name: 'Treasury clearing', mayGoNegative: true },
   /** Liability: amounts we told treasury to pay out and it has not confirmed yet. */
   DISBURSEMENTS_PAYABLE: { type: 'LIABILITY', normal: 'CREDIT', name: 'Disbursements payable' },
   /** Income: interest earned (accrued daily). */
@@ -39,6 +41,11 @@ export interface AccountDefinition {
   readonly type: 'ASSET' | 'LIABILITY' | 'INCOME' | 'EXPENSE' | 'EQUITY';
   readonly normal: 'DEBIT' | 'CREDIT';
   readonly name: string;
+  /**
+   * True only for a clearing account whose natural balance is negative in a healthy book;
+   * everywhere else a negative natural balance is a breach (`npm run ledger -- verify`).
+   */
+  readonly mayGoNegative?: boolean;
 }
 
 export type AccountCode = keyof typeof ACCOUNTS;
@@ -46,3 +53,17 @@ export type AccountCode = keyof typeof ACCOUNTS;
 export const ACCOUNT_CODES = Object.keys(ACCOUNTS) as AccountCode[];
 
 export const isAccountCode = (value: string): value is AccountCode => Object.hasOwn(ACCOUNTS, value);
+
+/** The chart's definition of an account, with the optional fields readable on every account. */
+export const accountDefinition = (code: AccountCode): AccountDefinition => ACCOUNTS[code];
+
+/** Whether the chart allows this account's natural balance to be negative (TREASURY_CLEARING only). */
+export const mayGoNegative = (code: AccountCode): boolean => accountDefinition(code).mayGoNegative === true;
+
+/**
+ * An account's balance on its normal side: debits − credits for a debit-normal account,
+ * credits − debits for a credit-normal one. Positive in a healthy book (see mayGoNegative).
+ */
+export function naturalBalance(code: AccountCode, debitMinor: bigint, creditMinor: bigint): bigint {
+  return ACCOUNTS[code].normal === 'DEBIT' ? debitMinor - creditMinor : creditMinor - debitMinor;
+}

@@ -8,10 +8,12 @@ import { InboxOutbox1732800000000 } from './1732800000000-InboxOutbox';
 import { InboxOutboxRetention1795879126157 } from './1795879126157-InboxOutboxRetention';
 import { CreditLines1795880965852 } from './1795880965852-CreditLines';
 import { DecisionTriggerIndex1795885000000 } from './1795885000000-DecisionTriggerIndex';
+import { Ledger1795890000000 } from './1795890000000-Ledger';
 
 export const PLATFORM_MIGRATIONS = [
   InboxOutbox1732800000000,
   InboxOutboxRetention1795879126157,
   CreditLines1795880965852,
   DecisionTriggerIndex1795885000000,
+  Ledger1795890000000,
 ] as const;
