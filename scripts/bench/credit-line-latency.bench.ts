@@ -197,12 +197,40 @@ export async function creditLineLatencyBenchmark(): Promise<BenchResult> {
 
     const latenciesMs: number[] = [];
     const matchedTypes: Record<string, number> = {};
+    // Where the time goes: append → decision stored (profiler, signal, underwriter) and
+    // decision stored → arrival (commit, relay, broker, consumer). recorded_at is the
+    // database's clock_timestamp() at the insert; this machine's clock serves both sides.
+    const recordedAt = new Map<string, number>(
+      (
+        (await db.query(
+          `SELECT decision_id::text AS id, (extract(epoch FROM recorded_at) * 1000)::float8 AS at
+           FROM credit_decisions WHERE NOT shadow AND event_type IS NOT NULL`,
+        )) as Array<{ id: string; at: number }>
+      ).map((row) => [row.id, row.at]),
+    );
+    const toDecisionMs: number[] = [];
+    const decisionToArrivalMs: number[] = [];
     for (const { event, arrivedAtMs } of creditLines.events) {
       const acked = ackedAt.get(probeKey(event.subject, Date.parse(event.data.profileAsOf)));
       if (acked === undefined) continue;
       latenciesMs.push(arrivedAtMs - acked);
       matchedTypes[event.type] = (matchedTypes[event.type] ?? 0) + 1;
+      const decided = recordedAt.get(event.data.decisionId);
+      if (decided !== undefined) {
+        toDecisionMs.push(Math.round(decided - acked));
+        decisionToArrivalMs.push(Math.round(arrivedAtMs - decided));
+      }
     }
+    const stages = {
+      appendToDecisionP50Ms: percentile(toDecisionMs, 50),
+      appendToDecisionP99Ms: percentile(toDecisionMs, 99),
+      decisionToArrivalP50Ms: percentile(decisionToArrivalMs, 50),
+      decisionToArrivalP99Ms: percentile(decisionToArrivalMs, 99),
+    };
+    console.log(
+      `  stages: append → decision p50 ${stages.appendToDecisionP50Ms} ms, p99 ${stages.appendToDecisionP99Ms} ms; ` +
+        `decision → arrival p50 ${stages.decisionToArrivalP50Ms} ms, p99 ${stages.decisionToArrivalP99Ms} ms`,
+    );
     const value = percentile(latenciesMs, 99);
     const baseline = percentile(echo.latenciesMs, 99);
     const ratio = value / baseline;
@@ -228,6 +256,7 @@ export async function creditLineLatencyBenchmark(): Promise<BenchResult> {
         pipelineP99Ms: value,
         pipelineMaxMs: Math.max(...latenciesMs),
         pipelineSamples: latenciesMs.length,
+        ...stages,
         probesOffered: probes.length,
         probesAcknowledgedAfterWarmUp: ackedAt.size,
         matchedEventTypes: matchedTypes,

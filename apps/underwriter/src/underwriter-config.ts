@@ -25,7 +25,11 @@ export interface UnderwriterOptions {
   readonly topicNamespace?: string;
   readonly groupId: string;
   readonly clientId: string;
-  /** Most signals per handler call (`UNDERWRITER_BATCH_SIZE`, default 200). */
+  /**
+   * Most signals per handler call (`UNDERWRITER_BATCH_SIZE`, default 2,000). Large on purpose:
+   * a merchant's signals in one call make one decision, so an underwriter that falls behind
+   * catches up in big, cheap batches instead of deciding every stale signal.
+   */
   readonly batchSize: number;
   readonly partitionsConsumedConcurrently: number;
   /** Seeds the budget of `portfolioBudgetCurrency` when treasury has set none (`PORTFOLIO_BUDGET_MINOR`). */
@@ -50,7 +54,7 @@ export interface UnderwriterOptions {
 export const UNDERWRITER_DEFAULTS = {
   groupId: 'lendstream-underwriter',
   clientId: 'lendstream-underwriter',
-  batchSize: 200,
+  batchSize: 2_000,
   partitionsConsumedConcurrently: 3,
   /** 500 million yuan in fen: the size of the allocation Alibaba once sold out in 28 minutes. */
   portfolioBudgetMinor: '50000000000',

@@ -70,7 +70,14 @@ export const livePolicy = (): CreditPolicy => POLICY_REGISTRY.byVersion(LIVE_POL
  * can tell "the code changed the policy under an old version" from "the logic changed".
  */
 export function policyFingerprint(policy: CreditPolicy): string {
-  return createHash('sha256')
-    .update(canonicalJson(toJsonSafe(policy)))
-    .digest('hex');
+  // Every decision stores it: hashing the policy each time cost more than deciding. Policies
+  // are immutable data, so the fingerprint of one object never changes.
+  let fingerprint = fingerprints.get(policy);
+  if (fingerprint === undefined) {
+    fingerprint = createHash('sha256').update(canonicalJson(toJsonSafe(policy))).digest('hex');
+    fingerprints.set(policy, fingerprint);
+  }
+  return fingerprint;
 }
+
+const fingerprints = new WeakMap<CreditPolicy, string>();
