@@ -12,8 +12,8 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
-// Nest 12 ships as ES modules only; jest runs CommonJS, so those packages are compiled too.
-const esmOnlyPackages = ['@nestjs', 'uid', 'load-esm', 'file-type', 'iterare', 'path-to-regexp'];
+// Nest 12 and jose ship as ES modules only; jest runs CommonJS, so those packages are compiled too.
+const esmOnlyPackages = ['@nestjs', 'uid', 'load-esm', 'file-type', 'iterare', 'path-to-regexp', 'jose'];
 const shared = {
   transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],

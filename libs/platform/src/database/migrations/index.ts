@@ -9,6 +9,7 @@ import { InboxOutboxRetention1795879126157 } from './1795879126157-InboxOutboxRe
 import { CreditLines1795880965852 } from './1795880965852-CreditLines';
 import { DecisionTriggerIndex1795885000000 } from './1795885000000-DecisionTriggerIndex';
 import { Ledger1795890000000 } from './1795890000000-Ledger';
+import { ApiIdempotency1795890100000 } from './1795890100000-ApiIdempotency';
 
 export const PLATFORM_MIGRATIONS = [
   InboxOutbox1732800000000,
@@ -16,4 +17,5 @@ export const PLATFORM_MIGRATIONS = [
   CreditLines1795880965852,
   DecisionTriggerIndex1795885000000,
   Ledger1795890000000,
+  ApiIdempotency1795890100000,
 ] as const;

@@ -1,0 +1,63 @@
+import { DEVELOPMENT_JWT_SECRET, InvalidEnvironmentError } from '@lendstream/platform';
+import { apiOptionsFromEnv } from './api-config';
+
+describe('apiOptionsFromEnv', () => {
+  it('defaults to port 3000, 64 KiB bodies, CORS off and development tokens', () => {
+    expect(apiOptionsFromEnv({})).toMatchObject({
+      port: 3000,
+      bodyLimitBytes: 65_536,
+      corsOrigins: [],
+      databasePoolSize: 10,
+      healthTimeoutMs: 2_000,
+      idempotencyPurgeIntervalMs: 3_600_000,
+      auth: { mode: 'hs256', secret: DEVELOPMENT_JWT_SECRET, usesDevelopmentSecret: true },
+    });
+  });
+
+  it('reads every variable', () => {
+    expect(
+      apiOptionsFromEnv({
+        API_PORT: '0',
+        API_BODY_LIMIT_BYTES: '1024',
+        API_CORS_ORIGINS: 'https://ops.example.com',
+        API_DATABASE_POOL_SIZE: '4',
+        API_HEALTH_TIMEOUT_MS: '500',
+        API_IDEMPOTENCY_PURGE_INTERVAL_MS: '0',
+        AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks',
+        AUTH_ISSUER: 'https://id.test/',
+        AUTH_AUDIENCE: 'lendstream-api',
+      }),
+    ).toMatchObject({
+      port: 0,
+      bodyLimitBytes: 1_024,
+      corsOrigins: ['https://ops.example.com'],
+      databasePoolSize: 4,
+      healthTimeoutMs: 500,
+      idempotencyPurgeIntervalMs: 0,
+      auth: { mode: 'jwks', jwksUrl: 'http://127.0.0.1:8080/jwks' },
+    });
+  });
+
+  it.each([
+    ['API_PORT', '65536'],
+    ['API_PORT', 'http'],
+    ['API_BODY_LIMIT_BYTES', '100'],
+    ['API_BODY_LIMIT_BYTES', '20000000'],
+    ['API_CORS_ORIGINS', '*'],
+    ['API_CORS_ORIGINS', 'ops.example.com'],
+    ['API_DATABASE_POOL_SIZE', '1'],
+    ['API_HEALTH_TIMEOUT_MS', '50'],
+    ['API_IDEMPOTENCY_PURGE_INTERVAL_MS', '-1'],
+    ['AUTH_JWT_SECRET', 'too-short'],
+    ['AUTH_CLOCK_TOLERANCE_SECONDS', '1h'],
+  ])('refuses %s=%s, naming the variable', (variable, value) => {
+    expect(() => apiOptionsFromEnv({ [variable]: value })).toThrow(InvalidEnvironmentError);
+    expect(() => apiOptionsFromEnv({ [variable]: value })).toThrow(variable);
+  });
+
+  it('refuses to start in production with the development secret', () => {
+    expect(() => apiOptionsFromEnv({ NODE_ENV: 'production' })).toThrow(
+      'AUTH_JWT_SECRET: NODE_ENV=production refuses the development secret',
+    );
+  });
+});

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import {
+  authEnvShape,
+  AuthSettings,
+  authSettingsFrom,
+  BODY_LIMIT_BYTES_MAX,
+  BODY_LIMIT_BYTES_MIN,
+  DEFAULT_BODY_LIMIT_BYTES,
+  EnvSource,
+  loadEnvWith,
+  NEST_LOG_LEVELS,
+  NestLogLevel,
+  parseCorsOrigins,
+  platformEnvShape,
+  unsetIfEmpty,
+  wholeNumber,
+} from '@lendstream/platform';
+
+/**
+ * The ops API's configuration, read from the environment once at boot and validated: a bad
+ * variable (or the development JWT secret under NODE_ENV=production) stops the process before
+ * it connects to anything, naming the variable.
+ */
+export interface ApiOptions {
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly kafkaBrokers: readonly string[];
+  readonly clientId: string;
+  /** `API_PORT` (default 3000); 0 picks a free port (tests), logged at boot. */
+  readonly port: number;
+  /** `API_BODY_LIMIT_BYTES` (default 64 KiB): a larger request body is a 413. */
+  readonly bodyLimitBytes: number;
+  /** `API_CORS_ORIGINS`: browser origins allowed cross-origin; none turns CORS off. */
+  readonly corsOrigins: readonly string[];
+  readonly databasePoolSize: number;
+  /** `API_HEALTH_TIMEOUT_MS`: each readiness check (Kafka, Postgres, Redis) gives up after this. */
+  readonly healthTimeoutMs: number;
+  /** `API_IDEMPOTENCY_PURGE_INTERVAL_MS`: how often keys past their 30 days are purged (0 = never). */
+  readonly idempotencyPurgeIntervalMs: number;
+  readonly auth: AuthSettings;
+  readonly logLevels?: readonly NestLogLevel[] | false;
+}
+
+export const API_DEFAULTS = {
+  clientId: 'lendstream-api',
+  port: 3000,
+  databasePoolSize: 10,
+  healthTimeoutMs: 2_000,
+  idempotencyPurgeIntervalMs: 3_600_000,
+} as const;
+
+const corsOrigins = z.preprocess(
+  unsetIfEmpty,
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const parsed = parseCorsOrigins(raw);
+      if (parsed.ok) return parsed.origins;
+      ctx.addIssue({ code: 'custom', message: parsed.problem });
+      return z.NEVER;
+    }),
+);
+
+export const apiEnvSchema = z.object({
+  ...platformEnvShape,
+  ...authEnvShape,
+  API_PORT: wholeNumber(0, 65_535, API_DEFAULTS.port),
+  API_BODY_LIMIT_BYTES: wholeNumber(BODY_LIMIT_BYTES_MIN, BODY_LIMIT_BYTES_MAX, DEFAULT_BODY_LIMIT_BYTES),
+  API_CORS_ORIGINS: corsOrigins,
+  API_DATABASE_POOL_SIZE: wholeNumber(2, 100, API_DEFAULTS.databasePoolSize),
+  API_HEALTH_TIMEOUT_MS: wholeNumber(100, 30_000, API_DEFAULTS.healthTimeoutMs),
+  API_IDEMPOTENCY_PURGE_INTERVAL_MS: wholeNumber(0, 86_400_000, API_DEFAULTS.idempotencyPurgeIntervalMs),
+});
+
+/** Reads and validates the environment; throws InvalidEnvironmentError naming every bad variable. */
+export function apiOptionsFromEnv(source: EnvSource = process.env): ApiOptions {
+  const env = loadEnvWith(apiEnvSchema, source);
+  return {
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    kafkaBrokers: env.KAFKA_BROKERS,
+    clientId: API_DEFAULTS.clientId,
+    port: env.API_PORT,
+    bodyLimitBytes: env.API_BODY_LIMIT_BYTES,
+    corsOrigins: env.API_CORS_ORIGINS,
+    databasePoolSize: env.API_DATABASE_POOL_SIZE,
+    healthTimeoutMs: env.API_HEALTH_TIMEOUT_MS,
+    idempotencyPurgeIntervalMs: env.API_IDEMPOTENCY_PURGE_INTERVAL_MS,
+    auth: authSettingsFrom(env),
+    logLevels: NEST_LOG_LEVELS[env.LOG_LEVEL],
+  };
+}

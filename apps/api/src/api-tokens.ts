@@ -1,0 +1,4 @@
+/** Injection tokens of the API's own providers. */
+export const API_OPTIONS = Symbol('API_OPTIONS');
+export const API_REDIS = Symbol('API_REDIS');
+export const API_KAFKA_ADMIN = Symbol('API_KAFKA_ADMIN');

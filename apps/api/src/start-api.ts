@@ -1,0 +1,47 @@
+import type { AddressInfo } from 'node:net';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { configureHttpApp } from '@lendstream/platform';
+import type { ApiOptions } from './api-config';
+import { ApiModule } from './api.module';
+
+export interface ApiHandle {
+  readonly app: NestExpressApplication;
+  /** The port it listens on (API_PORT, or the one picked for API_PORT=0). */
+  readonly port: number;
+  /** Stops taking requests, lets those in flight finish, then closes Postgres, Redis and Kafka. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the ops API in this process and listens: for main.ts, and for the demo and benchmarks
+ * that run it in-process. The routes' conventions (errors, body, headers, CORS) are applied
+ * before the routes are registered.
+ */
+export async function startApi(
+  options: ApiOptions,
+  { handleSignals = false }: { handleSignals?: boolean } = {},
+): Promise<ApiHandle> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(options), {
+    // The JSON body is read by configureHttpApp (its limit, its errors), not by Nest's default parser.
+    bodyParser: false,
+    logger:
+      options.logLevels === undefined
+        ? undefined
+        : options.logLevels === false
+          ? false
+          : [...options.logLevels],
+  });
+  configureHttpApp(app, { bodyLimitBytes: options.bodyLimitBytes, corsOrigins: options.corsOrigins });
+  // process.exit(0) once closed, rather than Nest's default of re-raising the signal: a clean stop exits 0.
+  if (handleSignals) app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  try {
+    await app.listen(options.port);
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return { app, port, close: () => (closing ??= app.close()) };
+}
