@@ -1,4 +1,4 @@
-import { parseCliArgs } from './cli-args';
+import { parseCliArgs, parseTreasuryArgs } from './cli-args';
 
 describe('parseCliArgs', () => {
   it('has defaults for everything', () => {
@@ -96,5 +96,68 @@ describe('parseCliArgs', () => {
     const parsed = parseCliArgs(argv);
     expect(parsed).toEqual({ ok: false, error: message });
     if (!parsed.ok) expect(parsed.error).not.toContain('\n');
+  });
+});
+
+describe('parseTreasuryArgs', () => {
+  it('has defaults for everything', () => {
+    expect(parseTreasuryArgs([])).toEqual({
+      ok: true,
+      value: {
+        settings: { delayMs: 2_000, failShareBps: 500, seed: 'lendstream' },
+        groupId: 'lendstream-simulated-treasury',
+        brokers: ['127.0.0.1:9092'],
+        topicNamespace: undefined,
+        help: false,
+      },
+    });
+  });
+
+  it('reads every flag, and takes brokers and namespace from the environment', () => {
+    const parsed = parseTreasuryArgs(
+      ['--delay-ms', '250', '--fail-share', '0.125', '--seed=42', '--group', 'treasury-b'],
+      { KAFKA_BROKERS: 'kafka-1:9092,kafka-2:9092', KAFKA_TOPIC_NAMESPACE: 'demo' },
+    );
+    expect(parsed).toEqual({
+      ok: true,
+      value: {
+        settings: { delayMs: 250, failShareBps: 1_250, seed: '42' },
+        groupId: 'treasury-b',
+        brokers: ['kafka-1:9092', 'kafka-2:9092'],
+        topicNamespace: 'demo',
+        help: false,
+      },
+    });
+  });
+
+  it('gives each namespace its own default group', () => {
+    expect(parseTreasuryArgs(['--namespace', 'demo-1'])).toMatchObject({
+      ok: true,
+      value: { groupId: 'demo-1-lendstream-simulated-treasury', topicNamespace: 'demo-1' },
+    });
+  });
+
+  it.each<[string[], string]>([
+    [['--merchants', '3'], 'unknown flag --merchants'],
+    [['stray'], 'unexpected argument stray'],
+    [['--delay-ms'], '--delay-ms needs a value'],
+    [['--delay-ms', '2s'], '--delay-ms must be a whole number of milliseconds, got "2s"'],
+    [['--delay-ms', '1.5'], '--delay-ms must be a whole number of milliseconds, got "1.5"'],
+    [['--delay-ms', '3600001'], '--delay-ms must be a whole number of milliseconds from 0 to 3600000'],
+    [['--fail-share', '1.5'], '--fail-share must be at most 1, got "1.5"'],
+    [
+      ['--fail-share', '5%'],
+      '--fail-share must be a share from 0 to 1 with at most four decimals (such as 0.05), got "5%"',
+    ],
+    [['--seed', ''], '--seed must be 1 to 128 characters'],
+    [['--group', 'has space'], '--group must be 1-255 characters of A-Z a-z 0-9 . _ -, got "has space"'],
+    [['--brokers', 'localhost'], '--brokers must be a comma-separated list of host:port, got "localhost"'],
+    [
+      ['--namespace', 'a.b'],
+      '--namespace must be 1-100 characters of A-Z a-z 0-9 _ - for the treasury, got "a.b"',
+    ],
+  ])('refuses %p with one line naming the flag', (argv, message) => {
+    const parsed = parseTreasuryArgs(argv);
+    expect(parsed).toEqual({ ok: false, error: message });
   });
 });

@@ -62,9 +62,35 @@ describe('runCli', () => {
     expect(stderr).toMatch(/^simulate: failed publishing to .*ENOENT/);
   });
 
-  it('prints usage for --help', async () => {
+  it('prints usage for --help, naming the treasury subcommand', async () => {
     const { code, stdout } = await run(['--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('--seed <text>');
+    expect(stdout).toContain('npm run simulate -- treasury [flags]');
+  });
+
+  describe('treasury', () => {
+    it('prints its own usage for --help', async () => {
+      const { code, stdout } = await run(['treasury', '--help']);
+      expect(code).toBe(0);
+      expect(stdout).toContain('--delay-ms <ms>');
+      expect(stdout).toContain('--fail-share <x>');
+      expect(stdout).not.toContain('--merchants');
+    });
+
+    it('exits 2 with one line naming a bad flag', async () => {
+      expect(await run(['treasury', '--fail-share', '2'])).toEqual({
+        code: 2,
+        stdout: '',
+        stderr:
+          'simulate treasury: --fail-share must be a share from 0 to 1 with at most four decimals (such as 0.05), got "2" (see treasury --help)\n',
+      });
+    });
+
+    it('takes market flags for what they are: unknown to the treasury', async () => {
+      const { code, stderr } = await run(['treasury', '--days', '3']);
+      expect(code).toBe(2);
+      expect(stderr).toBe('simulate treasury: unknown flag --days (see treasury --help)\n');
+    });
   });
 });

@@ -1,20 +1,23 @@
 /**
  * `npm run simulate -- --seed demo --merchants 50 --days 90`: simulates a seeded marketplace
  * and publishes its events to Kafka, or writes them as JSON lines with `--out`.
+ * `npm run simulate -- treasury --delay-ms 2000 --fail-share 0.05`: runs the simulated
+ * treasury, which answers Lendstream's disbursement requests, until Ctrl-C.
  */
 import { Writable } from 'node:stream';
-import { parseCliArgs, USAGE } from './cli-args';
+import { parseCliArgs, parseTreasuryArgs, TREASURY_COMMAND, TREASURY_USAGE, USAGE } from './cli-args';
 import { EventSink } from './event-sink';
 import { JsonLinesEventSink } from './json-lines-event-sink';
 import { KafkaEventSink } from './kafka-event-sink';
 import { publishMarket } from './publish-market';
 import { formatSummary } from './summary-report';
+import { runTreasuryCommand } from './treasury/treasury-command';
 
 export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
   readonly stdout: Writable;
   readonly stderr: Writable;
-  /** Stops the run between two batches (Ctrl-C in a terminal). */
+  /** Stops the run between two batches, or stops the treasury (Ctrl-C or SIGTERM). */
   readonly signal?: AbortSignal;
 }
 
@@ -28,6 +31,7 @@ const describe = (error: unknown): string => (error instanceof Error ? error.mes
 
 /** Runs the CLI and returns its exit code; never throws. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv[0] === TREASURY_COMMAND) return runTreasuryCli(argv.slice(1), io);
   const parsed = parseCliArgs(argv, io.env);
   if (!parsed.ok) {
     io.stderr.write(`simulate: ${parsed.error} (see --help)\n`);
@@ -72,13 +76,29 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
+async function runTreasuryCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const parsed = parseTreasuryArgs(argv, io.env);
+  if (!parsed.ok) {
+    io.stderr.write(`simulate treasury: ${parsed.error} (see treasury --help)\n`);
+    return EXIT_USAGE;
+  }
+  if (parsed.value.help) {
+    io.stdout.write(`${TREASURY_USAGE}\n`);
+    return EXIT_OK;
+  }
+  return runTreasuryCommand(parsed.value, io);
+}
+
 if (require.main === module) {
   const interrupt = new AbortController();
-  // The first Ctrl-C stops between batches and still prints the summary; a second one exits.
-  process.once('SIGINT', () => {
-    interrupt.abort();
-    process.once('SIGINT', () => process.exit(130));
-  });
+  // The first Ctrl-C (or SIGTERM) stops between batches, or drains the treasury, and still
+  // prints the summary; a second one exits at once.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      interrupt.abort();
+      process.once(signal, () => process.exit(130));
+    });
+  }
   void runCli(process.argv.slice(2), {
     env: process.env,
     stdout: process.stdout,

@@ -17,3 +17,4 @@ export { SETTLEMENT_CYCLE_DAYS } from './market/order-plan';
 export { simulateMarket, LATE_DELIVERY_DELAY_MS } from './market/simulate-market';
 export type { MerchantTally } from './market/market-tally';
 export { MarketTally } from './market/market-tally';
+export * from './treasury';
