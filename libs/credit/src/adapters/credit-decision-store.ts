@@ -23,10 +23,29 @@ export interface DecisionRecord {
 const DECISION_COLUMNS = `decision_id, merchant_id, policy_version, policy_fingerprint, shadow,
   trigger_kind, trigger_source, trigger_id, profile_found, profile_as_of, decided_at, features, inputs,
   assessment, reasons, resulting_state, budget_fit, rejection, event_type`;
-/** 1-based positions of the jsonb columns in DECISION_COLUMNS. */
-const JSONB_COLUMNS = new Set([12, 13, 14, 15, 16, 17]);
-const PARAMETERS_PER_DECISION = 19;
-/** Rows per statement: 19 parameters each, well under Postgres's 65,535. */
+/** The Postgres type of each column of DECISION_COLUMNS, in order. */
+const DECISION_COLUMN_TYPES = [
+  'uuid',
+  'text',
+  'text',
+  'text',
+  'boolean',
+  'text',
+  'text',
+  'text',
+  'boolean',
+  'timestamptz',
+  'timestamptz',
+  'jsonb',
+  'jsonb',
+  'jsonb',
+  'jsonb',
+  'jsonb',
+  'jsonb',
+  'text',
+  'text',
+] as const;
+/** Rows per statement: bounds one statement's size (each row carries a few KB of JSON). */
 const DECISIONS_PER_STATEMENT = 1_000;
 
 function decisionParameters(record: DecisionRecord): unknown[] {
@@ -75,21 +94,18 @@ export async function insertCreditDecisions(
 ): Promise<Set<string>> {
   const inserted = new Set<string>();
   for (let start = 0; start < records.length; start += DECISIONS_PER_STATEMENT) {
-    const chunk = records.slice(start, start + DECISIONS_PER_STATEMENT);
-    const tuples = chunk.map((_record, row) => {
-      const placeholders = Array.from({ length: PARAMETERS_PER_DECISION }, (_unused, column) => {
-        const position = row * PARAMETERS_PER_DECISION + column + 1;
-        return JSONB_COLUMNS.has(column + 1) ? `$${position}::jsonb` : `$${position}`;
-      });
-      return `(${placeholders.join(', ')})`;
-    });
-    const rows: Array<{ decision_id: string }> = await manager.query(
-      `INSERT INTO credit_decisions (${DECISION_COLUMNS}) VALUES ${tuples.join(', ')}
+    const rows = records.slice(start, start + DECISIONS_PER_STATEMENT).map(decisionParameters);
+    // One array per column (unnest): a fixed, small statement whatever the batch size, which
+    // Postgres plans once, instead of a VALUES list of thousands of parameters.
+    const columns = DECISION_COLUMN_TYPES.map((_type, column) => rows.map((row) => row[column]));
+    const insertedRows: Array<{ decision_id: string }> = await manager.query(
+      `INSERT INTO credit_decisions (${DECISION_COLUMNS})
+       SELECT * FROM unnest(${DECISION_COLUMN_TYPES.map((type, index) => `$${index + 1}::${type}[]`).join(', ')})
        ON CONFLICT (decision_id) DO NOTHING
        RETURNING decision_id`,
-      chunk.flatMap(decisionParameters),
+      columns,
     );
-    for (const row of rows) inserted.add(row.decision_id);
+    for (const row of insertedRows) inserted.add(row.decision_id);
   }
   return inserted;
 }
