@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule, OutboxRelayModule } from '@lendstream/messaging';
 import { dataSourceOptions } from '@lendstream/platform';
 import { BudgetSweepScheduler } from './budget-sweep.scheduler';
+import { LoanEventController } from './loan-event.controller';
 import { ProfileSignalController } from './profile-signal.controller';
 import type { UnderwriterOptions } from './underwriter-config';
 import {
@@ -38,7 +39,7 @@ export class UnderwriterModule {
         }),
         OutboxRelayModule.forRoot({ relayName: `${options.clientId}-outbox` }),
       ],
-      controllers: [ProfileSignalController],
+      controllers: [ProfileSignalController, LoanEventController],
       providers: [
         { provide: UNDERWRITER_OPTIONS, useValue: options },
         underwriterRedisProvider,

@@ -4,9 +4,12 @@ import { JsonValue } from '../json-safe';
 import { Reason } from '../reason';
 import { StoredCreditDecision, STORED_DECISION_FORMAT } from '../stored-decision';
 
-/** What set a decision off: a profile signal (its CloudEvents source and id) or a sweep of the clock. */
+/**
+ * What set a decision off: a profile signal or a loan event (its CloudEvents source and id), a
+ * sweep of the clock, or a person (a manual freeze through the ops API).
+ */
 export interface DecisionTrigger {
-  readonly kind: 'signal' | 'silence-sweep' | 'budget-sweep';
+  readonly kind: 'signal' | 'loan-event' | 'silence-sweep' | 'budget-sweep' | 'manual';
   readonly source: string;
   readonly id: string;
 }

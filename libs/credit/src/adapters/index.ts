@@ -4,6 +4,7 @@ export * from './deterministic-uuid';
 export * from './credit-line-row';
 export * from './credit-line-store';
 export * from './portfolio-budget-store';
+export * from './lending-position-store';
 export * from './credit-decision-store';
 export * from './profile-reader';
 export * from './underwrite-merchant';

@@ -17,6 +17,7 @@ import {
   shadowLineKey,
 } from './credit-decision-store';
 import { lockCreditLines, saveCreditLines, touchCreditLines } from './credit-line-store';
+import { loadLendingPositions, positionOrNone } from './lending-position-store';
 import { loadPortfolios } from './portfolio-budget-store';
 import { uuidFromName } from './deterministic-uuid';
 import { absentProfile } from './profile-reader';
@@ -93,7 +94,9 @@ function creditLineEvent(decision: CreditDecision): CloudEvent | null {
  * per merchant:
  *
  * 1. the inbox (a merchant whose signals were all processed before changes nothing);
- * 2. the merchants' locks and lines, then the budgets and books of every currency touched;
+ * 2. the merchants' locks and lines, what lending holds of each (loans outstanding, reserved,
+ *    overdue: read under the line locks, which lending also takes), then the budgets and books
+ *    of every currency touched;
  * 3. each live decision under the portfolio budget, in request order, each standing against
  *    the book as the decisions before it left it;
  * 4. the lines, and the `scf.credit-lines.v1` events in the outbox (after the merchants'
@@ -139,6 +142,10 @@ export async function underwriteBatchInTransaction(
     const decisionId = decisionIdOf(request.trigger, request.merchantId, policies.live.version);
     return { request, index, line, profile, decisionId };
   });
+  const lending = await loadLendingPositions(
+    manager,
+    prepared.map(({ request }) => ({ merchantId: request.merchantId, now: request.now })),
+  );
   const alreadyDecided = await existingDecisionIds(
     manager,
     prepared.map(({ decisionId }) => decisionId),
@@ -167,7 +174,7 @@ export async function underwriteBatchInTransaction(
     }
     const { merchantId, now, trigger } = request;
     const profileFound = request.profile !== null;
-    const base = { merchantId, now, profile };
+    const base = { merchantId, now, profile, lending: positionOrNone(lending, merchantId) };
     const live = decideWithBudget(
       {
         ...base,

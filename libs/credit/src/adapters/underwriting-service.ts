@@ -12,6 +12,19 @@ import {
 
 export type ProfileChangedSignal = CloudEvent<'profile.changed'>;
 
+/** The `scf.loans.v1` events after which a merchant's line is decided again (an overdue loan freezes it, a repaid one may free it). */
+export type LoanEvent = CloudEvent<'loan.activated' | 'loan.overdue' | 'loan.repaid' | 'loan.written-off'>;
+
+/** What the underwriter decides on: a profile signal, or a change of the merchant's loans. */
+export type DecisionTriggerEvent = ProfileChangedSignal | LoanEvent;
+
+/** The business time a trigger asks for a decision as of: a signal's profile instant, a loan event's time. */
+const asOfOf = (event: DecisionTriggerEvent): string =>
+  event.type === 'profile.changed' ? event.data.asOf : event.time;
+
+const triggerKindOf = (event: DecisionTriggerEvent): 'signal' | 'loan-event' =>
+  event.type === 'profile.changed' ? 'signal' : 'loan-event';
+
 /** The live policy and every registered challenger in shadow. */
 export const defaultUnderwritingPolicies = (): UnderwritingPolicies => ({
   live: livePolicy(),
@@ -29,17 +42,19 @@ export const SIGNALS_PER_CALL_MAX = 10_000;
  */
 export const MERCHANTS_PER_TRANSACTION = 256;
 
-interface MerchantSignals {
+interface MerchantSignals<E extends DecisionTriggerEvent> {
   readonly merchantId: string;
-  /** The newest signal (by asOf; the later one on a tie): the decision is made as of it. */
-  readonly newest: ProfileChangedSignal;
-  /** Every signal of the merchant in the batch: all go to the inbox with the decision. */
-  readonly all: ProfileChangedSignal[];
+  /** The newest trigger (by asOf; the later one on a tie): the decision is made as of it. */
+  readonly newest: E;
+  /** Every trigger of the merchant in the batch: all go to the inbox with the decision. */
+  readonly all: E[];
 }
 
 /** One entry per merchant, in first-seen order. Pure. */
-export function groupSignalsByMerchant(signals: readonly ProfileChangedSignal[]): MerchantSignals[] {
-  const byMerchant = new Map<string, { newest: ProfileChangedSignal; all: ProfileChangedSignal[] }>();
+export function groupSignalsByMerchant<E extends DecisionTriggerEvent>(
+  signals: readonly E[],
+): MerchantSignals<E>[] {
+  const byMerchant = new Map<string, { newest: E; all: E[] }>();
   for (const signal of signals) {
     const merchantId = signal.data.merchantId;
     const seen = byMerchant.get(merchantId);
@@ -48,7 +63,7 @@ export function groupSignalsByMerchant(signals: readonly ProfileChangedSignal[])
       continue;
     }
     seen.all.push(signal);
-    if (Date.parse(signal.data.asOf) >= Date.parse(seen.newest.data.asOf)) seen.newest = signal;
+    if (Date.parse(asOfOf(signal)) >= Date.parse(asOfOf(seen.newest))) seen.newest = signal;
   }
   return [...byMerchant].map(([merchantId, entry]) => ({ merchantId, ...entry }));
 }
@@ -74,7 +89,8 @@ export class UnderwritingService {
     private readonly policies: UnderwritingPolicies = defaultUnderwritingPolicies(),
   ) {}
 
-  async underwriteSignals(signals: readonly ProfileChangedSignal[]): Promise<UnderwritingOutcome[]> {
+  /** Profile signals and loan events alike; a merchant with both in one batch gets one decision, as of the newest. */
+  async underwriteSignals(signals: readonly DecisionTriggerEvent[]): Promise<UnderwritingOutcome[]> {
     if (signals.length > SIGNALS_PER_CALL_MAX)
       throw new RangeError(`${signals.length} signals in one call; at most ${SIGNALS_PER_CALL_MAX}`);
     const merchants = groupSignalsByMerchant(signals);
@@ -85,13 +101,13 @@ export class UnderwritingService {
     );
     const requests = await Promise.all(
       merchants.map(async ({ merchantId, newest, all }): Promise<UnderwritingRequest> => {
-        const signalAsOf = new Date(newest.data.asOf).toISOString();
+        const signalAsOf = new Date(asOfOf(newest)).toISOString();
         const now = laterOf(signalAsOf, lastDecided.get(merchantId) ?? null);
         return {
           merchantId,
           now,
           profile: await this.profiles.readWindows(merchantId, new Date(now)),
-          trigger: { kind: 'signal', source: newest.source, id: newest.id },
+          trigger: { kind: triggerKindOf(newest), source: newest.source, id: newest.id },
           inboxEvents: all,
         };
       }),

@@ -10,6 +10,8 @@ import { CreditLines1795880965852 } from './1795880965852-CreditLines';
 import { DecisionTriggerIndex1795885000000 } from './1795885000000-DecisionTriggerIndex';
 import { Ledger1795890000000 } from './1795890000000-Ledger';
 import { ApiIdempotency1795890100000 } from './1795890100000-ApiIdempotency';
+import { Loans1795890200000 } from './1795890200000-Loans';
+import { DecisionTriggerKinds1795890250000 } from './1795890250000-DecisionTriggerKinds';
 
 export const PLATFORM_MIGRATIONS = [
   InboxOutbox1732800000000,
@@ -18,4 +20,6 @@ export const PLATFORM_MIGRATIONS = [
   DecisionTriggerIndex1795885000000,
   Ledger1795890000000,
   ApiIdempotency1795890100000,
+  Loans1795890200000,
+  DecisionTriggerKinds1795890250000,
 ] as const;

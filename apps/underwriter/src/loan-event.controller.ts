@@ -1,0 +1,33 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { Topics } from '@lendstream/contracts';
+import type { BatchOutcome, InboundBatch } from '@lendstream/messaging';
+import { LoanEvent, UnderwritingService } from '@lendstream/credit';
+import { BudgetSweepScheduler, mayFreeHeadroom } from './budget-sweep.scheduler';
+
+/**
+ * Lending's loan events in: the merchant's line is decided again at once, so a loan past due
+ * freezes the line (OVERDUE_LOAN) within moments rather than at the merchant's next trading
+ * event, and a loan repaid lets the line recover. Each event is recorded in the inbox with the
+ * decision, like a profile signal.
+ */
+const LOAN_EVENT_TYPES = new Set<string>(['loan.activated', 'loan.overdue', 'loan.repaid', 'loan.written-off']);
+
+@Controller()
+export class LoanEventController {
+  constructor(
+    private readonly underwriting: UnderwritingService,
+    private readonly budgetSweep: BudgetSweepScheduler,
+  ) {}
+
+  @EventPattern(Topics.loans)
+  async loanChanged(@Payload() batch: InboundBatch<LoanEvent>): Promise<BatchOutcome> {
+    const loanEvents = batch.messages
+      .map((message) => message.event)
+      // Only loan events live on scf.loans.v1; a new type added there later is not a reason to decide.
+      .filter((event) => LOAN_EVENT_TYPES.has(event.type));
+    const outcomes = await this.underwriting.underwriteSignals(loanEvents);
+    if (mayFreeHeadroom(outcomes)) this.budgetSweep.requestSweep();
+    return {};
+  }
+}
