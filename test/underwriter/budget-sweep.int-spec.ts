@@ -260,6 +260,7 @@ describe('budget sweep in the underwriter process (real Postgres, Redis and Kafk
       Topics.profileChanged,
       Topics.creditLines,
       Topics.deadLetters,
+      Topics.loans,
     ]);
     await applyToStore(fixture.store, fixture.log, events);
   });

@@ -23,6 +23,8 @@ const TOPICS: readonly TopicName[] = [
   Topics.deadLetters,
   Topics.profileChanged,
   Topics.creditLines,
+  // The underwriter also listens to lending's loan events.
+  Topics.loans,
 ];
 const MARKET = {
   seed: 'uw-pipeline',

@@ -16,6 +16,8 @@ export const PIPELINE_TOPICS: readonly TopicName[] = [
   Topics.deadLetters,
   Topics.profileChanged,
   Topics.creditLines,
+  // The underwriter also listens to lending's loan events.
+  Topics.loans,
 ];
 
 export interface PipelineServices {
