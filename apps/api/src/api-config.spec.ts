@@ -11,6 +11,9 @@ describe('apiOptionsFromEnv', () => {
       healthTimeoutMs: 2_000,
       idempotencyPurgeIntervalMs: 3_600_000,
       auth: { mode: 'hs256', secret: DEVELOPMENT_JWT_SECRET, usesDevelopmentSecret: true },
+      profileKeyPrefix: 'lp',
+      rateLimit: { windowMs: 60_000, reads: 600, writes: 60, anonymous: 60, keyPrefix: 'ratelimit' },
+      trustProxyHops: 0,
     });
   });
 
@@ -26,6 +29,13 @@ describe('apiOptionsFromEnv', () => {
         AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks',
         AUTH_ISSUER: 'https://id.test/',
         AUTH_AUDIENCE: 'lendstream-api',
+        PROFILE_KEY_PREFIX: 'rebuild-2',
+        API_RATE_LIMIT_WINDOW_MS: '1000',
+        API_RATE_LIMIT_READS: '0',
+        API_RATE_LIMIT_WRITES: '5',
+        API_RATE_LIMIT_ANONYMOUS: '7',
+        API_RATE_LIMIT_KEY_PREFIX: 'rl:blue',
+        API_TRUST_PROXY_HOPS: '2',
       }),
     ).toMatchObject({
       port: 0,
@@ -35,6 +45,9 @@ describe('apiOptionsFromEnv', () => {
       healthTimeoutMs: 500,
       idempotencyPurgeIntervalMs: 0,
       auth: { mode: 'jwks', jwksUrl: 'http://127.0.0.1:8080/jwks' },
+      profileKeyPrefix: 'rebuild-2',
+      rateLimit: { windowMs: 1_000, reads: 0, writes: 5, anonymous: 7, keyPrefix: 'rl:blue' },
+      trustProxyHops: 2,
     });
   });
 
@@ -50,6 +63,13 @@ describe('apiOptionsFromEnv', () => {
     ['API_IDEMPOTENCY_PURGE_INTERVAL_MS', '-1'],
     ['AUTH_JWT_SECRET', 'too-short'],
     ['AUTH_CLOCK_TOLERANCE_SECONDS', '1h'],
+    ['PROFILE_KEY_PREFIX', 'lp:{x}'],
+    ['API_RATE_LIMIT_WINDOW_MS', '999'],
+    ['API_RATE_LIMIT_READS', '-1'],
+    ['API_RATE_LIMIT_WRITES', 'many'],
+    ['API_RATE_LIMIT_ANONYMOUS', '1000001'],
+    ['API_RATE_LIMIT_KEY_PREFIX', 'has space'],
+    ['API_TRUST_PROXY_HOPS', '11'],
   ])('refuses %s=%s, naming the variable', (variable, value) => {
     expect(() => apiOptionsFromEnv({ [variable]: value })).toThrow(InvalidEnvironmentError);
     expect(() => apiOptionsFromEnv({ [variable]: value })).toThrow(variable);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_KEY_PREFIX, KEY_PREFIX_PATTERN } from '@lendstream/profile';
 import {
   authEnvShape,
   AuthSettings,
@@ -10,7 +11,10 @@ import {
   loadEnvWith,
   NEST_LOG_LEVELS,
   NestLogLevel,
+  optionalMatching,
   parseCorsOrigins,
+  RATE_LIMIT_DEFAULTS,
+  RateLimitSettings,
   platformEnvShape,
   unsetIfEmpty,
   wholeNumber,
@@ -38,6 +42,15 @@ export interface ApiOptions {
   /** `API_IDEMPOTENCY_PURGE_INTERVAL_MS`: how often keys past their 30 days are purged (0 = never). */
   readonly idempotencyPurgeIntervalMs: number;
   readonly auth: AuthSettings;
+  /** Prefix of the profile keys it reads (`PROFILE_KEY_PREFIX`, default `lp`): the profiler's. */
+  readonly profileKeyPrefix: string;
+  /** `API_RATE_LIMIT_*`: requests per window per caller and route class, counted in Redis. */
+  readonly rateLimit: RateLimitSettings;
+  /**
+   * `API_TRUST_PROXY_HOPS` (default 0): how many proxies in front of the API to trust for the
+   * client address (X-Forwarded-For), which the anonymous rate limit is keyed on.
+   */
+  readonly trustProxyHops: number;
   readonly logLevels?: readonly NestLogLevel[] | false;
 }
 
@@ -71,6 +84,16 @@ export const apiEnvSchema = z.object({
   API_DATABASE_POOL_SIZE: wholeNumber(2, 100, API_DEFAULTS.databasePoolSize),
   API_HEALTH_TIMEOUT_MS: wholeNumber(100, 30_000, API_DEFAULTS.healthTimeoutMs),
   API_IDEMPOTENCY_PURGE_INTERVAL_MS: wholeNumber(0, 86_400_000, API_DEFAULTS.idempotencyPurgeIntervalMs),
+  PROFILE_KEY_PREFIX: optionalMatching(KEY_PREFIX_PATTERN, 'expected 1-32 characters of A-Z a-z 0-9 . _ -'),
+  API_RATE_LIMIT_WINDOW_MS: wholeNumber(1_000, 3_600_000, RATE_LIMIT_DEFAULTS.windowMs),
+  API_RATE_LIMIT_READS: wholeNumber(0, 1_000_000, RATE_LIMIT_DEFAULTS.reads),
+  API_RATE_LIMIT_WRITES: wholeNumber(0, 1_000_000, RATE_LIMIT_DEFAULTS.writes),
+  API_RATE_LIMIT_ANONYMOUS: wholeNumber(0, 1_000_000, RATE_LIMIT_DEFAULTS.anonymous),
+  API_RATE_LIMIT_KEY_PREFIX: optionalMatching(
+    /^[A-Za-z0-9._:-]{1,64}$/,
+    'expected 1-64 characters of A-Z a-z 0-9 . _ : -',
+  ),
+  API_TRUST_PROXY_HOPS: wholeNumber(0, 10, 0),
 });
 
 /** Reads and validates the environment; throws InvalidEnvironmentError naming every bad variable. */
@@ -88,6 +111,15 @@ export function apiOptionsFromEnv(source: EnvSource = process.env): ApiOptions {
     healthTimeoutMs: env.API_HEALTH_TIMEOUT_MS,
     idempotencyPurgeIntervalMs: env.API_IDEMPOTENCY_PURGE_INTERVAL_MS,
     auth: authSettingsFrom(env),
+    profileKeyPrefix: env.PROFILE_KEY_PREFIX ?? DEFAULT_KEY_PREFIX,
+    rateLimit: {
+      windowMs: env.API_RATE_LIMIT_WINDOW_MS,
+      reads: env.API_RATE_LIMIT_READS,
+      writes: env.API_RATE_LIMIT_WRITES,
+      anonymous: env.API_RATE_LIMIT_ANONYMOUS,
+      keyPrefix: env.API_RATE_LIMIT_KEY_PREFIX ?? RATE_LIMIT_DEFAULTS.keyPrefix,
+    },
+    trustProxyHops: env.API_TRUST_PROXY_HOPS,
     logLevels: NEST_LOG_LEVELS[env.LOG_LEVEL],
   };
 }

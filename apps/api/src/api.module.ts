@@ -1,8 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule, dataSourceOptions } from '@lendstream/platform';
 import type { ApiOptions } from './api-config';
 import { API_OPTIONS } from './api-tokens';
+import { AuditController } from './audit/audit.controller';
+import { ManualLineCommands } from './credit-line/manual-line-commands';
+import { ManualLineController } from './credit-line/manual-line.controller';
+import { DocsController } from './docs/docs.controller';
+import { OpenApiDocumentService } from './docs/openapi-document.service';
 import {
   apiKafkaAdminProvider,
   apiRedisProvider,
@@ -12,10 +18,14 @@ import { HealthController } from './health/health.controller';
 import { ReadinessService } from './health/readiness.service';
 import { IdempotencyPurgeScheduler } from './idempotency-purge.scheduler';
 import { MerchantCreditController } from './merchants/merchant-credit.controller';
+import { PortfolioBudgetController } from './portfolio/portfolio-budget.controller';
+import { MerchantProfileController } from './profile/merchant-profile.controller';
+import { apiProfileStoreProvider } from './profile/profile-store.provider';
 
 /**
  * The ops REST API: every route behind the bearer-JWT guard (AuthModule) unless @Public(),
- * Postgres through TypeORM (raw SQL), Redis and a Kafka admin for readiness.
+ * Postgres through TypeORM (raw SQL), Redis (profiles, rate limits, readiness) and a Kafka
+ * admin for readiness; its OpenAPI document is generated from these controllers at boot.
  */
 @Module({})
 export class ApiModule {
@@ -32,8 +42,17 @@ export class ApiModule {
           }),
         ),
         AuthModule.forRoot(options.auth),
+        DiscoveryModule,
       ],
-      controllers: [HealthController, MerchantCreditController],
+      controllers: [
+        HealthController,
+        MerchantCreditController,
+        MerchantProfileController,
+        ManualLineController,
+        PortfolioBudgetController,
+        AuditController,
+        DocsController,
+      ],
       providers: [
         { provide: API_OPTIONS, useValue: options },
         apiRedisProvider,
@@ -41,6 +60,9 @@ export class ApiModule {
         DependencyClientsShutdown,
         ReadinessService,
         IdempotencyPurgeScheduler,
+        apiProfileStoreProvider,
+        ManualLineCommands,
+        OpenApiDocumentService,
       ],
     };
   }

@@ -1,8 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { configureHttpApp } from '@lendstream/platform';
+import type Redis from 'ioredis';
+import {
+  configureHttpApp,
+  rateLimitMiddleware,
+  RedisRateLimiter,
+  TOKEN_VERIFIER,
+  type TokenVerifier,
+} from '@lendstream/platform';
 import type { ApiOptions } from './api-config';
+import { API_REDIS } from './api-tokens';
 import { ApiModule } from './api.module';
 
 export interface ApiHandle {
@@ -32,7 +40,17 @@ export async function startApi(
           ? false
           : [...options.logLevels],
   });
-  configureHttpApp(app, { bodyLimitBytes: options.bodyLimitBytes, corsOrigins: options.corsOrigins });
+  // The client address behind this many proxies is the one the anonymous rate limit counts.
+  if (options.trustProxyHops > 0) app.set('trust proxy', options.trustProxyHops);
+  configureHttpApp(app, {
+    bodyLimitBytes: options.bodyLimitBytes,
+    corsOrigins: options.corsOrigins,
+    rateLimit: rateLimitMiddleware({
+      settings: options.rateLimit,
+      limiter: new RedisRateLimiter(app.get<Redis>(API_REDIS)),
+      verifier: app.get<TokenVerifier>(TOKEN_VERIFIER),
+    }),
+  });
   // process.exit(0) once closed, rather than Nest's default of re-raising the signal: a clean stop exits 0.
   if (handleSignals) app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   try {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ServiceProcess } from '../../support/service-process';
 
 /** What main.ts logs once it listens; the port follows (API_PORT=0 picks a free one). */
@@ -19,17 +20,40 @@ export interface ApiRequest {
 }
 
 /** The real API (`apps/api/src/main.ts`) in a child process, on a port of its own. */
+/** A fresh namespace for the limiter's Redis keys (they expire by themselves within a window). */
+export const uniqueRateLimitPrefix = (): string =>
+  `test-rl-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+
+/** The API's own log line for each route it registered: `Mapped {/v1/audit, GET} route`. */
+export function mappedRoutes(output: readonly string[]): Array<{ method: string; path: string }> {
+  return output.flatMap((line) => {
+    const match = /Mapped \{([^,]+), ([A-Z]+)\} route/.exec(line);
+    return match === null ? [] : [{ path: match[1]!, method: match[2]! }];
+  });
+}
+
 export class ApiProcess {
   private constructor(
     readonly service: ServiceProcess,
     readonly baseUrl: string,
   ) {}
 
+  /**
+   * Rate limits are counted in the shared Redis under a key prefix of this process's own (unless
+   * `env` names one, as two processes that share their limits do), so that suites running at once
+   * never spend each other's budget.
+   */
   static async start(env: Record<string, string>): Promise<ApiProcess> {
     const service = await ServiceProcess.start({
       name: 'api',
       readyLine: READY_LINE,
-      env: { NODE_ENV: 'test', API_PORT: '0', API_IDEMPOTENCY_PURGE_INTERVAL_MS: '0', ...env },
+      env: {
+        NODE_ENV: 'test',
+        API_PORT: '0',
+        API_IDEMPOTENCY_PURGE_INTERVAL_MS: '0',
+        API_RATE_LIMIT_KEY_PREFIX: uniqueRateLimitPrefix(),
+        ...env,
+      },
     });
     const line = service.output.find((entry) => entry.includes(READY_LINE))!;
     const port = /listening on port (\d+)/.exec(line)![1];

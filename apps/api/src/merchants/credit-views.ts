@@ -50,7 +50,8 @@ export interface DecisionView {
   readonly line: LineSnapshotView | null;
 }
 
-export interface CreditLineView {
+/** A line as it stands (credit_lines, or what a manual command left), without its history. */
+export interface LineStateView {
   readonly merchantId: string;
   readonly creditLineId: string;
   readonly status: string;
@@ -67,9 +68,18 @@ export interface CreditLineView {
   readonly policyVersion: string;
   readonly profileAsOf: string;
   readonly decidedAt: string;
+}
+
+export interface CreditLineView extends LineStateView {
   readonly updatedAt: string;
   /** The decision that last changed the line, with its reasons. */
   readonly lastDecision: DecisionView | null;
+}
+
+export interface DecisionPage {
+  readonly items: readonly DecisionView[];
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  readonly nextCursor: string | null;
 }
 
 /** A `credit_decisions` row as the decisions query selects it. */
@@ -151,6 +161,11 @@ export function creditLineView(
   updatedAt: Date,
   lastDecision: DecisionView | null,
 ): CreditLineView {
+  return { ...lineStateView(line), updatedAt: updatedAt.toISOString(), lastDecision };
+}
+
+/** The line's state, money as strings of minor units. */
+export function lineStateView(line: CreditLineState): LineStateView {
   return {
     merchantId: line.merchantId,
     creditLineId: line.creditLineId,
@@ -168,8 +183,6 @@ export function creditLineView(
     policyVersion: line.policyVersion,
     profileAsOf: line.profileAsOf,
     decidedAt: line.decidedAt,
-    updatedAt: updatedAt.toISOString(),
-    lastDecision,
   };
 }
 

@@ -1,17 +1,18 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MerchantId } from '@lendstream/contracts';
-import { ApiError, RequireRoles, validationFailed, ZodValidationPipe } from '@lendstream/platform';
+import {
+  ApiDocumented,
+  ApiError,
+  RequireRoles,
+  validationFailed,
+  ZodValidationPipe,
+} from '@lendstream/platform';
+import { CreditLineViewSchema, DecisionPageSchema } from './credit-view-schemas';
 import { findCreditLine, findDecision, isLiveDecisionOf, listDecisions } from './credit-read-queries';
 import { encodeDecisionCursor } from './decision-cursor';
 import { DecisionPageQuery } from './decision-page-query';
-import { creditLineView, CreditLineView, decisionView, DecisionView } from './credit-views';
-
-export interface DecisionPage {
-  readonly items: readonly DecisionView[];
-  /** Pass as `cursor` for the next (older) page; null on the last page. */
-  readonly nextCursor: string | null;
-}
+import { creditLineView, CreditLineView, DecisionPage, decisionView } from './credit-views';
 
 const merchantIdPipe = new ZodValidationPipe(MerchantId);
 
@@ -23,6 +24,17 @@ export class MerchantCreditController {
   /** The current line, with the decision that last changed it and that decision's reasons. */
   @Get('credit-line')
   @RequireRoles('ops:read')
+  @ApiDocumented({
+    summary: "A merchant's credit line",
+    description:
+      'The current line (money as strings of minor units), with the decision that last changed it and its reasons.',
+    tags: ['credit lines'],
+    params: { merchantId: MerchantId },
+    responses: {
+      200: { description: 'The line', schema: CreditLineViewSchema },
+      404: { description: 'The merchant has no credit line', codes: ['CREDIT_LINE_NOT_FOUND'] },
+    },
+  })
   async creditLine(@Param('merchantId', merchantIdPipe) merchantId: string): Promise<CreditLineView> {
     const stored = await findCreditLine(this.dataSource.manager, merchantId);
     if (stored === null)
@@ -34,6 +46,15 @@ export class MerchantCreditController {
   /** Every live decision about the merchant, newest first, a page at a time (empty when none). */
   @Get('decisions')
   @RequireRoles('ops:read')
+  @ApiDocumented({
+    summary: "A merchant's decision history",
+    description:
+      "Live decisions (not shadow policies'), newest first, a page at a time: pass nextCursor as cursor for the next page. Empty when none.",
+    tags: ['credit lines'],
+    params: { merchantId: MerchantId },
+    query: DecisionPageQuery,
+    responses: { 200: { description: 'A page of decisions', schema: DecisionPageSchema } },
+  })
   async decisions(
     @Param('merchantId', merchantIdPipe) merchantId: string,
     @Query(new ZodValidationPipe(DecisionPageQuery)) query: DecisionPageQuery,

@@ -14,3 +14,7 @@ export * from './budget-sweep';
 export * from './latest-live-decisions';
 export * from './shadow-decision-pairs';
 export * from './decision-scan';
+export * from './credit-line-event';
+export * from './manual-line-decision';
+export * from './manual-line-command';
+export * from './portfolio-budget-admin';

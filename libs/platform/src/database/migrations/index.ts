@@ -12,6 +12,7 @@ import { Ledger1795890000000 } from './1795890000000-Ledger';
 import { ApiIdempotency1795890100000 } from './1795890100000-ApiIdempotency';
 import { Loans1795890200000 } from './1795890200000-Loans';
 import { DecisionTriggerKinds1795890250000 } from './1795890250000-DecisionTriggerKinds';
+import { AuditLog1795890300000 } from './1795890300000-AuditLog';
 
 export const PLATFORM_MIGRATIONS = [
   InboxOutbox1732800000000,
@@ -22,4 +23,5 @@ export const PLATFORM_MIGRATIONS = [
   ApiIdempotency1795890100000,
   Loans1795890200000,
   DecisionTriggerKinds1795890250000,
+  AuditLog1795890300000,
 ] as const;
