@@ -1,9 +1,9 @@
-import { createEvent, type CloudEvent } from '@lendstream/contracts';
+import type { CloudEvent } from '@lendstream/contracts';
 import { enqueueOutbox, recordInboxBatch, type InboxEventIdentity } from '@lendstream/messaging';
 import type { MerchantProfile } from '@lendstream/profile';
 import type { EntityManager } from 'typeorm';
 import { CreditDecision } from '../credit-decision';
-import { creditLineEventData, CreditLineEventType, CreditLineState } from '../credit-line-state';
+import { CreditLineEventType, CreditLineState } from '../credit-line-state';
 import { canonicalJson, toJsonSafe } from '../json-safe';
 import { CreditPolicy } from '../policy';
 import { toStoredDecision } from '../stored-decision';
@@ -16,6 +16,7 @@ import {
   latestShadowLines,
   shadowLineKey,
 } from './credit-decision-store';
+import { creditLineEvent } from './credit-line-event';
 import { lockCreditLines, saveCreditLines, touchCreditLines } from './credit-line-store';
 import { loadLendingPositions, positionOrNone } from './lending-position-store';
 import { loadPortfolios } from './portfolio-budget-store';
@@ -75,18 +76,6 @@ export const decisionIdOf = (trigger: DecisionTrigger, merchantId: string, polic
 
 const sameLine = (a: CreditLineState | null, b: CreditLineState | null): boolean =>
   canonicalJson(toJsonSafe(a)) === canonicalJson(toJsonSafe(b));
-
-function creditLineEvent(decision: CreditDecision): CloudEvent | null {
-  if (decision.event === null || decision.next === null) return null;
-  return createEvent({
-    type: decision.event,
-    // Derived from the decision: a retried transaction writes the same event id.
-    id: uuidFromName(`credit-line-event\n${decision.input.decisionId}`),
-    source: UNDERWRITER_SOURCE,
-    time: decision.input.now,
-    data: creditLineEventData(decision.next),
-  }) as CloudEvent;
-}
 
 /**
  * One batch of decisions, inside the caller's transaction (DESIGN.md: the inbox rows, the
@@ -190,7 +179,7 @@ export async function underwriteBatchInTransaction(
       saves.push({ line: live.next, lastDecidedAt: now });
       recordInPortfolio(portfolios, live.next);
     } else if (line !== null) touches.push({ merchantId, lastDecidedAt: now });
-    const event = creditLineEvent(live);
+    const event = creditLineEvent(live, UNDERWRITER_SOURCE);
     if (event !== null) events.push(event);
 
     for (const challenger of policies.challengers) {
