@@ -1,11 +1,13 @@
 /**
- * The one list of checks `npm run ledger -- verify` runs. The ledger's own invariants come
- * first; lending's (each loan's outstanding principal and interest equal its ledger balances,
- * no credit line's available amount is negative) are appended here, as LedgerChecks, once
- * libs/lending has its adapters.
+ * The one list of checks `npm run ledger -- verify` runs: the ledger's own invariants first
+ * (entries balance, debits equal credits, no forbidden negative balance…), then lending's
+ * (every loan row adds up and equals its ledger balances, every loan the journal names exists,
+ * every credit line's available amount is right and its reserved and outstanding amounts equal
+ * what its merchant's loans hold).
  */
 import { LedgerCheck, ledgerIntegrityChecks } from '@lendstream/ledger';
+import { lendingLedgerChecks } from '@lendstream/lending';
 
 export function ledgerChecks(): LedgerCheck[] {
-  return [...ledgerIntegrityChecks()];
+  return [...ledgerIntegrityChecks(), ...lendingLedgerChecks()];
 }

@@ -23,6 +23,16 @@ export const DeadLetterReason = {
   KEY_MISMATCH: 'KEY_MISMATCH',
   /** Business rule: the amount's currency is not the merchant's (one merchant, one currency). */
   CURRENCY_MISMATCH: 'CURRENCY_MISMATCH',
+  /** Business rule (lending): a drawdown.requested the line cannot lend (the message starts with the refusal code, e.g. AMOUNT_EXCEEDS_AVAILABLE). */
+  DRAWDOWN_REFUSED: 'DRAWDOWN_REFUSED',
+  /** Business rule (lending): a requestId already made a loan for a different amount, currency or term. */
+  REQUEST_ID_REUSED: 'REQUEST_ID_REUSED',
+  /** Business rule (lending): treasury names a disbursementId that no loan of this merchant has. */
+  UNKNOWN_DISBURSEMENT: 'UNKNOWN_DISBURSEMENT',
+  /** Business rule (lending): treasury reports an outcome that contradicts the one it already reported (settled after failed, failed after settled, another treasuryRef). */
+  DISBURSEMENT_OUTCOME_CONFLICT: 'DISBURSEMENT_OUTCOME_CONFLICT',
+  /** Business rule (lending): an order.settled reuses a settlementId already held back for another merchant, amount or currency. */
+  SETTLEMENT_ID_REUSED: 'SETTLEMENT_ID_REUSED',
 } as const;
 
 export type DeadLetterReason = (typeof DeadLetterReason)[keyof typeof DeadLetterReason];

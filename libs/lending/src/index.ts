@@ -21,3 +21,6 @@ export * from './holdback';
 export * from './loan-review';
 export * from './lending-position';
 export * from './loan-statement';
+
+// The Postgres side (imported by apps and scripts, never by the pure core).
+export * from './adapters';

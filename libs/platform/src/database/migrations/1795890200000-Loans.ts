@@ -4,7 +4,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Lending's tables (issue 4): loans, the drawdown requests that made them, the settlement
  * holdbacks and the repayments. Money is `bigint` minor units (read back as strings, converted
  * with BigInt); business keys are unique forever (CONTRACT.md: one drawdown per requestId, one
- * disbursement per disbursementId, one holdback per settlementId). The ledger (journal_entries)
+ * disbursement per disbursementId, one holdback per settlementId). A requestId is scoped to its
+ * merchant (two merchants' portals, or two API callers, may pick the same one), so the key is
+ * (merchant_id, request_id). The ledger (journal_entries)
  * is the book of record; these rows are the operational state it must agree with
  * (`npm run ledger -- verify` checks each loan's principal and interest against its ledger
  * balances). Loans, repayments and holdbacks grow without bound: meant to be partitioned by
@@ -97,7 +99,9 @@ export class Loans1795890200000 implements MigrationInterface {
         'One row per order.settled seen, even when nothing was withheld (nothing due): a settlement '
         'is considered once, forever, whatever the inbox has forgotten. total_due_minor is what the '
         'merchant owed on its active loans (interest brought up to date) when the holdback was taken.'`);
-    await db.query(`CREATE INDEX settlement_holdbacks_by_merchant ON settlement_holdbacks (merchant_id, collected_at)`);
+    await db.query(
+      `CREATE INDEX settlement_holdbacks_by_merchant ON settlement_holdbacks (merchant_id, collected_at)`,
+    );
 
     await db.query(`
       CREATE TABLE repayments (
