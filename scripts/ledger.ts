@@ -11,11 +11,11 @@ import { parseArgs } from 'node:util';
 import { accountBalances, trialBalance, verifyLedgerInSnapshot } from '@lendstream/ledger';
 import { createDataSource, loadPlatformEnv } from '@lendstream/platform';
 import type { DataSource } from 'typeorm';
-import { ledgerChecks } from './ledger/checks';
+import { isCheckScope, ledgerChecks } from './ledger/checks';
 import { formatTrialBalance, formatVerification } from './ledger/report-format';
 
 const USAGE = `usage:
-  npm run ledger -- verify [--database-url URL]
+  npm run ledger -- verify [--only ledger|lending] [--database-url URL]
   npm run ledger -- trial-balance [--currency CNY] [--database-url URL]`;
 
 class UsageError extends Error {}
@@ -24,7 +24,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { 'database-url': { type: 'string' }, currency: { type: 'string' } },
+    options: { 'database-url': { type: 'string' }, currency: { type: 'string' }, only: { type: 'string' } },
   });
   const [command, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
@@ -35,11 +35,15 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new UsageError('--currency applies to trial-balance only');
   if (currency !== undefined && !/^[A-Z]{3}$/.test(currency))
     throw new UsageError(`--currency expects an ISO 4217 code such as CNY, got "${currency}"`);
+  const only = values.only;
+  if (only !== undefined && command !== 'verify') throw new UsageError('--only applies to verify only');
+  if (only !== undefined && !isCheckScope(only))
+    throw new UsageError(`--only expects ledger or lending, got "${only}"`);
   const databaseUrl = values['database-url'] ?? loadPlatformEnv().DATABASE_URL;
 
   return withDatabase(databaseUrl, async (dataSource) => {
     if (command === 'verify') {
-      const verification = await verifyLedgerInSnapshot(dataSource, ledgerChecks());
+      const verification = await verifyLedgerInSnapshot(dataSource, ledgerChecks(only ?? 'all'));
       console.log(formatVerification(verification));
       return verification.ok ? 0 : 1;
     }

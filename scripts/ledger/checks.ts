@@ -8,6 +8,15 @@
 import { LedgerCheck, ledgerIntegrityChecks } from '@lendstream/ledger';
 import { lendingLedgerChecks } from '@lendstream/lending';
 
-export function ledgerChecks(): LedgerCheck[] {
-  return [...ledgerIntegrityChecks(), ...lendingLedgerChecks()];
+export const CHECK_SCOPES = ['all', 'ledger', 'lending'] as const;
+export type CheckScope = (typeof CHECK_SCOPES)[number];
+export const isCheckScope = (value: string): value is CheckScope =>
+  (CHECK_SCOPES as readonly string[]).includes(value);
+
+/** `ledger`: the journal's own invariants (a book without lending, as the ledger's tests build); `lending`: lending's; `all`: both. */
+export function ledgerChecks(scope: CheckScope = 'all'): LedgerCheck[] {
+  return [
+    ...(scope === 'lending' ? [] : ledgerIntegrityChecks()),
+    ...(scope === 'ledger' ? [] : lendingLedgerChecks()),
+  ];
 }

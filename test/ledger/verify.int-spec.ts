@@ -59,7 +59,7 @@ describe('ledger verify (real Postgres)', () => {
 
   describe('a good book', () => {
     it('passes every check', async () => {
-      const verification = await verifyLedgerInSnapshot(dataSource, ledgerChecks());
+      const verification = await verifyLedgerInSnapshot(dataSource, ledgerChecks('ledger'));
       expect(verification.outcomes.map((outcome) => outcome.name)).toEqual(CHECK_NAMES);
       expect(verification.outcomes.filter((outcome) => outcome.breaches.length > 0 || outcome.error)).toEqual(
         [],
@@ -68,7 +68,7 @@ describe('ledger verify (real Postgres)', () => {
     });
 
     it('`ledger verify` prints one ok line per check and exits 0', async () => {
-      const run = await runLedgerCli(database.url, ['verify']);
+      const run = await runLedgerCli(database.url, ['verify', '--only', 'ledger']);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       for (const name of CHECK_NAMES) expect(run.stdout).toMatch(new RegExp(`^✓ ${name} +ok: `, 'm'));
@@ -198,7 +198,7 @@ describe('ledger verify (real Postgres)', () => {
     });
 
     it('reports each breach under the check it breaks, and nothing else', async () => {
-      const verification = await verifyLedgerInSnapshot(dataSource, ledgerChecks());
+      const verification = await verifyLedgerInSnapshot(dataSource, ledgerChecks('ledger'));
       const accrual = `entry ${keys.accrual()} (${await entryIdOf(keys.accrual())})`;
       const manual = `entry ${keys.manual()} (${await entryIdOf(keys.manual())})`;
       const usdDrawdown = `entry ${keys.usdDrawdown()} (${await entryIdOf(keys.usdDrawdown())})`;
@@ -248,7 +248,7 @@ describe('ledger verify (real Postgres)', () => {
     });
 
     it('`ledger verify` names every failed check with its first breaches and exits 1', async () => {
-      const run = await runLedgerCli(database.url, ['verify']);
+      const run = await runLedgerCli(database.url, ['verify', '--only', 'ledger']);
       expect(run.code).toBe(1);
       for (const name of CHECK_NAMES) expect(run.stdout).toMatch(new RegExp(`^✗ ${name} +\\d+ breach`, 'm'));
       expect(run.stdout).toMatch(/^ {4}CNY: debits 47284 ≠ credits 47734 over all lines$/m);
