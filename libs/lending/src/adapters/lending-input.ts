@@ -5,7 +5,7 @@ import { LendingPolicy } from '../lending-policy';
 import { DrawdownRefusal, DrawdownRefusalCode } from '../refusal';
 import { failDisbursementById, settleDisbursementById, DisbursementResult } from './disbursement-outcomes';
 import { requestDrawdown } from './request-drawdown';
-import { collectSettlementHoldback } from './settlement-holdback';
+import { collectSettlementHoldback, recordSettlementsWithNothingDue } from './settlement-holdback';
 
 /** The inbox consumer name of lending: every input it applies is recorded under it. */
 export const LENDING_CONSUMER = 'lending';
@@ -218,4 +218,40 @@ async function orderSettled(
               },
       };
   }
+}
+
+/**
+ * The platform settles orders all day, and most merchants owe nothing: their settlements are
+ * taken in bulk, one transaction for a whole batch (recordSettlementsWithNothingDue, with the
+ * inbox rows of the settlements it recorded), instead of one transaction each. Returns the
+ * events so applied; every other event of the batch (a merchant with an active loan, a
+ * settlementId seen before, a second event naming one settlement) is left for
+ * handleLendingInput, which applies it alone.
+ */
+export async function applySettlementsWithNothingDue(
+  dataSource: DataSource,
+  events: readonly AnyCloudEvent[],
+): Promise<Set<AnyCloudEvent>> {
+  const firstPerSettlement = new Map<string, CloudEvent<'order.settled'>>();
+  for (const event of events) {
+    if (event.type === 'order.settled' && !firstPerSettlement.has(event.data.settlementId))
+      firstPerSettlement.set(event.data.settlementId, event);
+  }
+  if (firstPerSettlement.size === 0) return new Set();
+  return dataSource.transaction(async (manager) => {
+    const recorded = await recordSettlementsWithNothingDue(
+      manager,
+      [...firstPerSettlement.values()].map((event) => ({
+        merchantId: event.data.merchantId,
+        orderId: event.data.orderId,
+        settlementId: event.data.settlementId,
+        settledAmountMinor: event.data.amountMinor,
+        currency: event.data.currency,
+        settledAt: event.time,
+      })),
+    );
+    const applied = [...recorded].map((settlementId) => firstPerSettlement.get(settlementId)!);
+    await recordInboxBatch(manager, LENDING_CONSUMER, applied);
+    return new Set<AnyCloudEvent>(applied);
+  });
 }

@@ -6,7 +6,7 @@ import { Refusal } from '../refusal';
 import { SettlementIdReused } from './adapter-refusals';
 import { businessInstant } from './business-instant';
 import { lendingIds } from './deterministic-uuid';
-import { lockLendingLine } from './lending-line';
+import { lockLendingLine, lockLendingLines } from './lending-line';
 import { sameLoan } from './loan-equality';
 import { lockOpenLoansOf } from './loan-store';
 import { assertInTransaction } from './transaction';
@@ -175,4 +175,59 @@ async function insertHoldback(manager: EntityManager, holdback: HoldbackRecord):
       holdback.collectedAt,
     ],
   );
+}
+
+/**
+ * The common case in bulk: settlements of merchants with no active loan, for which a holdback
+ * takes nothing. Inside the caller's transaction: the merchants' lines are locked (so no loan
+ * of theirs becomes active meanwhile: a disbursement settles under the same row lock), the ones
+ * with an active loan are left out, and each remaining settlement gets its row (nothing
+ * withheld, nothing due) in one statement. Returns the settlementIds recorded; a settlement
+ * already recorded is not (the caller takes those, and the merchants left out, one by one
+ * through collectSettlementHoldback, which knows a re-publish from a reused settlementId).
+ * The same outcome, row for row, as collectSettlementHoldback on a merchant with nothing due,
+ * at a fixed number of statements for a whole batch of the platform's settlements.
+ */
+export async function recordSettlementsWithNothingDue(
+  manager: EntityManager,
+  inputs: readonly SettlementInput[],
+): Promise<Set<string>> {
+  assertInTransaction(manager, 'recordSettlementsWithNothingDue');
+  if (inputs.length === 0) return new Set();
+  const merchants = [...new Set(inputs.map((input) => input.merchantId))];
+  await lockLendingLines(manager, merchants);
+  const withActiveLoans = new Set(
+    (
+      (await manager.query(
+        `SELECT DISTINCT merchant_id FROM loans WHERE status = 'ACTIVE' AND merchant_id = ANY ($1::text[])`,
+        [merchants],
+      )) as Array<{ merchant_id: string }>
+    ).map((row) => row.merchant_id),
+  );
+  const nothingDue = inputs.filter((input) => !withActiveLoans.has(input.merchantId));
+  if (nothingDue.length === 0) return new Set();
+  for (const input of nothingDue) {
+    if (input.settledAmountMinor < 0n)
+      throw new RangeError(
+        `settlement ${input.settlementId} has a negative amount ${input.settledAmountMinor}`,
+      );
+  }
+  const rows: Array<{ settlement_id: string }> = await manager.query(
+    `INSERT INTO settlement_holdbacks (settlement_id, merchant_id, order_id, currency, settled_amount_minor,
+                                      holdback_minor, total_due_minor, collected_at)
+     SELECT settlement_id, merchant_id, order_id, currency, settled, 0, 0, collected_at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::timestamptz[])
+            AS settlement(settlement_id, merchant_id, order_id, currency, settled, collected_at)
+     ON CONFLICT (settlement_id) DO NOTHING
+     RETURNING settlement_id`,
+    [
+      nothingDue.map((input) => input.settlementId),
+      nothingDue.map((input) => input.merchantId),
+      nothingDue.map((input) => input.orderId),
+      nothingDue.map((input) => input.currency),
+      nothingDue.map((input) => input.settledAmountMinor.toString()),
+      nothingDue.map((input) => businessInstant('settledAt', input.settledAt)),
+    ],
+  );
+  return new Set(rows.map((row) => row.settlement_id));
 }
