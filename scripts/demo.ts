@@ -6,8 +6,12 @@
  * the dead-letter queue), and reads scf.credit-lines.v1 as finance would. Prints what the
  * profiles say, per archetype and for a sample of merchants, then the credit lines: by
  * grade, exposure against the portfolio budget, why lines were refused or frozen, the events
- * by type, and the timeline of a merchant frozen mid-run by its stock-outs. Then stops what
- * it started and removes its topics, keys and database.
+ * by type, and the timeline of a merchant frozen mid-run by its stock-outs. Lending runs beside
+ * them (scripts/demo/lending-demo.ts): merchants draw on their lines, the simulated treasury
+ * pays or fails, settlements repay through holdbacks, the daily review accrues interest and
+ * marks loans overdue or writes them off; the summary ends with the portfolio, the trial
+ * balance and `ledger verify`, which fails the demo on any breach. Then stops what it started
+ * and removes its topics, keys and database.
  *
  * Flags: --merchants N (default 200), --days N (default 60), --seed S, --budget YUAN (the
  * portfolio budget, default sized to bind a little), --keep (leave the demo's topics, Redis
@@ -36,6 +40,7 @@ import {
   printLinesByGrade,
   printRefusalsAndFreezes,
 } from './demo/credit-lines-report';
+import { LendingDemo } from './demo/lending-demo';
 
 const PROFILE_TOPICS: readonly TopicName[] = [Topics.orders, Topics.warehouse, Topics.logistics];
 const INGEST_TIMEOUT_MS = 600_000;
@@ -122,7 +127,19 @@ async function main(): Promise<void> {
   );
   const redis = new Redis(env.REDIS_URL);
   const creditLines = await collectCreditLines(brokers, namespace);
+  const db = await database.connect('lendstream-demo');
+  let lending: LendingDemo | undefined;
+  let booksHold = false;
   try {
+    lending = await LendingDemo.start({
+      brokers,
+      namespace,
+      databaseUrl: database.url,
+      db,
+      marketStart: `${String(market.start)}T00:00:00.000Z`,
+      seed: String(market.seed),
+      currency: CURRENCY,
+    });
     console.log(
       `▶ simulating ${market.merchants} merchants over ${market.days} days (seed "${market.seed}"), one day at a time…`,
     );
@@ -133,11 +150,13 @@ async function main(): Promise<void> {
       underwriterGroupId,
       dayTimeoutMs: DAY_TIMEOUT_MS,
       backlogDays: BACKLOG_DAYS,
-      onDay: (day: number, published: number) => {
+      onDay: async (day: number, published: number) => {
         if (day % 10 === 0)
           console.log(
             `  day ${day}: ${published.toLocaleString('en-US')} events, ${creditLines.events.length} credit-line events`,
           );
+        // Lines exist only after the policy's tenure: lending starts with the day-by-day pace.
+        if (day >= BACKLOG_DAYS) await lending!.onDay(day);
       },
     };
     const published = await feedMarketByDay(market, feed);
@@ -155,7 +174,6 @@ async function main(): Promise<void> {
       `▶ the profiler took in all ${total.toLocaleString('en-US')} messages (${((Date.now() - started) / 1000).toFixed(1)} s after the last publish)`,
     );
     await settle(feed);
-    const db = await database.connect('lendstream-demo');
     await waitForOutboxDrained(db, DRAIN_TIMEOUT_MS);
     if (!(await creditLines.catchUp(DRAIN_TIMEOUT_MS)))
       console.log('  (the credit-line reader did not reach the topic end in time; counts may be short)');
@@ -177,7 +195,9 @@ async function main(): Promise<void> {
     await printRefusalsAndFreezes(db);
     printEventCounts(creditLines.events);
     printFrozenMidRun(creditLines.events, roster, String(market.start));
+    booksHold = await lending.report(asOf.toISOString());
   } finally {
+    await lending?.stop().catch(() => undefined);
     await creditLines.stop().catch(() => undefined);
     await Promise.all([stopService(profiler), stopService(underwriter)]);
     if (!flags.keep) {
@@ -193,6 +213,10 @@ async function main(): Promise<void> {
     }
     redis.disconnect();
     if (!stackWasUp) npmStack('down');
+  }
+  if (!booksHold) {
+    console.error('\n✗ ledger verify found a breach (above): the demo fails');
+    process.exitCode = 1;
   }
 }
 

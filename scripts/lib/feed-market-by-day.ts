@@ -28,7 +28,12 @@ export interface DailyFeedOptions {
    * the services then take them in large batches (far fewer signals and decisions).
    */
   readonly backlogDays?: number;
-  readonly onDay?: (day: number, published: number) => void;
+  /**
+   * After each day is published (and, past the backlog, taken in by the services): the demo
+   * acts on the day there (drawdowns, lending's daily review as of the day's end). Awaited, so
+   * the next day starts only once it is done.
+   */
+  readonly onDay?: (day: number, published: number) => void | Promise<void>;
 }
 
 export interface DailyFeedSummary {
@@ -54,7 +59,7 @@ export async function feedMarketByDay(
     published += pending.length;
     pending = [];
     if (day + 1 >= (options.backlogDays ?? 0)) await lag.dayPublished();
-    options.onDay?.(day + 1, published);
+    await options.onDay?.(day + 1, published);
   };
   try {
     // The stream is in event-time order (late events aside, which land on the day they arrive).

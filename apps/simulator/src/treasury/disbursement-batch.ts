@@ -59,6 +59,8 @@ export interface BatchDependencies {
   /** How often the batch heartbeats (and commits) while its confirmations are pending. */
   readonly heartbeatIntervalMs: number;
   readonly now: () => number;
+  /** The confirmation's business time (default: now()). */
+  readonly confirmationTimeOf?: (request: DisbursementRequestData) => Date;
   readonly onConfirmed: (confirmed: Confirmed) => void;
   /** An invalid record, logged and skipped (treasury is an outside system: it writes no dead letter). */
   readonly onSkipped: () => void;
@@ -173,7 +175,11 @@ async function confirm(
   dependencies: BatchDependencies,
 ): Promise<boolean> {
   const decision = decideDisbursement(request.disbursementId, dependencies.settings);
-  const event = confirmationEvent(request, decision, new Date(dependencies.now()));
+  const event = confirmationEvent(
+    request,
+    decision,
+    dependencies.confirmationTimeOf?.(request) ?? new Date(dependencies.now()),
+  );
   try {
     await dependencies.publish(event);
   } catch (error) {

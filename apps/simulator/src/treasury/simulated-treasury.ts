@@ -206,6 +206,10 @@ export class SimulatedTreasury {
         abandonSignal: this.abandon.signal,
         heartbeatIntervalMs: KEEP_ALIVE_TICK_MS,
         now: Date.now,
+        confirmationTimeOf:
+          this.options.confirmationTime === 'request'
+            ? (request) => new Date(Date.parse(request.requestedAt) + this.options.settings.delayMs)
+            : undefined,
         onConfirmed: (confirmed) => this.countConfirmed(confirmed),
         onSkipped: () => (this.counts.skipped += 1),
       },

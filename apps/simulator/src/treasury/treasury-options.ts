@@ -40,6 +40,13 @@ export interface SimulatedTreasuryOptions {
   readonly retry?: RetryPolicy;
   /** Called with every confirmation once the broker acknowledged it (the demo and tests watch here). */
   readonly onConfirmed?: (confirmed: Confirmed) => void;
+  /**
+   * What a confirmation's `time` (its business time) is: `wall-clock` (default), when it was
+   * decided, as a real treasury would stamp it; or `request`, the request's `requestedAt` plus
+   * the delay, for a simulated market running on its own calendar (the demo feeds August's
+   * trade in November: a loan must be paid out in August too).
+   */
+  readonly confirmationTime?: 'wall-clock' | 'request';
 }
 
 export interface ResolvedTreasuryOptions {
@@ -58,6 +65,7 @@ export interface ResolvedTreasuryOptions {
   readonly commitIntervalMs: number;
   readonly retry: RetryPolicy;
   readonly onConfirmed: (confirmed: Confirmed) => void;
+  readonly confirmationTime: 'wall-clock' | 'request';
 }
 
 export const TREASURY_DEFAULTS = {
@@ -123,5 +131,6 @@ export function resolveTreasuryOptions(options: SimulatedTreasuryOptions): Resol
     commitIntervalMs: TREASURY_DEFAULTS.commitIntervalMs,
     retry: options.retry ?? DEFAULT_RETRY_POLICY,
     onConfirmed: options.onConfirmed ?? (() => undefined),
+    confirmationTime: options.confirmationTime ?? 'wall-clock',
   };
 }
