@@ -1,5 +1,6 @@
 import type { BenchResult } from './bench-result';
 import { creditLineLatencyBenchmark } from './credit-line-latency.bench';
+import { drawdownBenchmark } from './drawdown.bench';
 import { ingestBenchmark } from './ingest.bench';
 import { profileMemoryBenchmark } from './profile-memory.bench';
 
@@ -8,4 +9,5 @@ export const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = 
   ingest: ingestBenchmark,
   'profile-memory': profileMemoryBenchmark,
   'credit-line-latency': creditLineLatencyBenchmark,
+  drawdown: drawdownBenchmark,
 };

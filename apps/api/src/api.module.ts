@@ -17,6 +17,7 @@ import {
 import { HealthController } from './health/health.controller';
 import { ReadinessService } from './health/readiness.service';
 import { IdempotencyPurgeScheduler } from './idempotency-purge.scheduler';
+import { LendingRoutesModule } from './lending/lending-routes.module';
 import { MerchantCreditController } from './merchants/merchant-credit.controller';
 import { PortfolioBudgetController } from './portfolio/portfolio-budget.controller';
 import { MerchantProfileController } from './profile/merchant-profile.controller';
@@ -43,6 +44,7 @@ export class ApiModule {
         ),
         AuthModule.forRoot(options.auth),
         DiscoveryModule,
+        LendingRoutesModule,
       ],
       controllers: [
         HealthController,
