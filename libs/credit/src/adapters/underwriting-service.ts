@@ -4,6 +4,7 @@ import { CHALLENGER_POLICY_VERSIONS, livePolicy, policyByVersion } from '../poli
 import { lastDecidedAtOfMany } from './credit-line-store';
 import { ProfileReader } from './profile-reader';
 import {
+  DecisionTimeMovedError,
   underwriteBatchInTransaction,
   UnderwritingOutcome,
   UnderwritingPolicies,
@@ -95,11 +96,45 @@ export class UnderwritingService {
       throw new RangeError(`${signals.length} signals in one call; at most ${SIGNALS_PER_CALL_MAX}`);
     const merchants = groupSignalsByMerchant(signals);
     if (merchants.length === 0) return [];
+    const outcomes: UnderwritingOutcome[] = [];
+    for (let start = 0; start < merchants.length; start += MERCHANTS_PER_TRANSACTION) {
+      outcomes.push(
+        ...(await this.underwriteChunk(merchants.slice(start, start + MERCHANTS_PER_TRANSACTION))),
+      );
+    }
+    return outcomes;
+  }
+
+  /**
+   * One transaction for a chunk of merchants, its profiles read just before. A merchant decided
+   * meanwhile as of a later instant (its loan event and its profile signal arrive on two topics,
+   * handled side by side) makes the transaction roll back with DecisionTimeMovedError; the chunk
+   * is then prepared again from the newer decision, a few times, before the error goes to the
+   * transport's retry.
+   */
+  private async underwriteChunk(
+    merchants: ReadonlyArray<MerchantSignals<DecisionTriggerEvent>>,
+  ): Promise<UnderwritingOutcome[]> {
+    for (let attempt = 1; ; attempt += 1) {
+      const requests = await this.prepare(merchants);
+      try {
+        return await this.dataSource.transaction((manager) =>
+          underwriteBatchInTransaction(manager, requests, this.policies),
+        );
+      } catch (error) {
+        if (!(error instanceof DecisionTimeMovedError) || attempt >= DECISION_TIME_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async prepare(
+    merchants: ReadonlyArray<MerchantSignals<DecisionTriggerEvent>>,
+  ): Promise<UnderwritingRequest[]> {
     const lastDecided = await lastDecidedAtOfMany(
       this.dataSource.manager,
       merchants.map(({ merchantId }) => merchantId),
     );
-    const requests = await Promise.all(
+    return Promise.all(
       merchants.map(async ({ merchantId, newest, all }): Promise<UnderwritingRequest> => {
         const signalAsOf = new Date(asOfOf(newest)).toISOString();
         const now = laterOf(signalAsOf, lastDecided.get(merchantId) ?? null);
@@ -112,15 +147,8 @@ export class UnderwritingService {
         };
       }),
     );
-    const outcomes: UnderwritingOutcome[] = [];
-    for (let start = 0; start < requests.length; start += MERCHANTS_PER_TRANSACTION) {
-      const chunk = requests.slice(start, start + MERCHANTS_PER_TRANSACTION);
-      outcomes.push(
-        ...(await this.dataSource.transaction((manager) =>
-          underwriteBatchInTransaction(manager, chunk, this.policies),
-        )),
-      );
-    }
-    return outcomes;
   }
 }
+
+/** Preparations of a chunk before a DecisionTimeMovedError is left to the transport's retry. */
+const DECISION_TIME_ATTEMPTS = 3;
