@@ -280,13 +280,17 @@ describe('SimulatedTreasury (real broker)', () => {
     await kit.waitFor('the second answers', () => second.stats.settled + second.stats.failed >= 30, WAIT_MS);
 
     const confirmations = await readConfirmations(kit);
-    expect({ confirmations: confirmations.length, warnings }).toEqual({ confirmations: 60, warnings: [] });
+    // At least once: each group answers every request; a publish retried under load may add a
+    // copy, which must be the same event (same id, same outcome) like every other repeat.
+    expect({ atLeast60: confirmations.length >= 60, warnings }).toEqual({ atLeast60: true, warnings: [] });
     const byId = new Map<string, Confirmation['event'][]>();
     for (const { event } of confirmations) byId.set(event.id, [...(byId.get(event.id) ?? []), event]);
     expect(byId.size).toBe(30);
-    for (const [id, [answer, again]] of byId) {
+    for (const [id, [answer, ...again]] of byId) {
       expect(id).toBe(confirmationEventId(answer!.data.disbursementId));
-      expect({ type: again!.type, data: again!.data }).toEqual({ type: answer!.type, data: answer!.data });
+      expect(again.length).toBeGreaterThanOrEqual(1);
+      for (const repeat of again)
+        expect({ type: repeat.type, data: repeat.data }).toEqual({ type: answer!.type, data: answer!.data });
     }
     expect(second.stats).toEqual(first.stats);
   });

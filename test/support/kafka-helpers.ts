@@ -78,15 +78,14 @@ export class KafkaTestKit {
     const admin = kafka.admin();
     await admin.connect();
     const physicalTopics = contractTopics.map((topic) => namespacedTopic(topic, namespace));
-    await admin.createTopics({
-      topics: physicalTopics.map((topic) => ({
+    await createTopicsWithLeaders(
+      admin,
+      physicalTopics.map((topic) => ({
         topic,
         numPartitions: options.partitions ?? 1,
         replicationFactor: 1,
       })),
-      waitForLeaders: true,
-      timeout: 10_000,
-    });
+    );
     return new KafkaTestKit(kafka, admin, namespace, physicalTopics);
   }
 
@@ -259,4 +258,40 @@ function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
     decoded[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
   }
   return decoded;
+}
+
+/**
+ * Creates topics and waits until every partition has a leader. kafkajs's own leader wait asks
+ * for metadata as soon as the topics are created, and a busy broker can answer "does not host
+ * this topic-partition" for a moment: a retriable error that kafkajs does not retry there. So
+ * the creation is asked again (it is idempotent) and the leaders are awaited here.
+ */
+async function createTopicsWithLeaders(
+  admin: Admin,
+  topics: ReadonlyArray<{ topic: string; numPartitions: number; replicationFactor: number }>,
+): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await admin.createTopics({ topics: [...topics], waitForLeaders: false, timeout: 10_000 });
+      await waitUntil(
+        `leaders for ${topics.length} new topic(s)`,
+        async () => {
+          try {
+            const metadata = await admin.fetchTopicMetadata({ topics: topics.map(({ topic }) => topic) });
+            return metadata.topics.every(
+              (topic) =>
+                topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0),
+            );
+          } catch (error) {
+            if ((error as { retriable?: boolean }).retriable === true) return false;
+            throw error;
+          }
+        },
+        15_000,
+      );
+      return;
+    } catch (error) {
+      if (attempt >= 3 || (error as { retriable?: boolean }).retriable !== true) throw error;
+    }
+  }
 }
