@@ -14,7 +14,7 @@ import {
   portfolioSummary,
   reviewLoans,
   LENDING_POLICY_V1,
-  parseLendingPolicy,
+  lendingPolicyOf,
   type LendingPolicy,
 } from '@lendstream/lending';
 import { KafkaEventProducer } from '@lendstream/messaging';
@@ -52,10 +52,11 @@ export interface LendingDemoOptions {
 
 export class LendingDemo {
   private readonly producer: KafkaEventProducer;
-  private readonly policy: LendingPolicy = parseLendingPolicy({
-    ...LENDING_POLICY_V1,
-    writeOffDaysPastDue: DEMO_WRITE_OFF_DAYS_PAST_DUE,
-  });
+  /** The policy the lending service derives from the same variables, so the review applies the loans' own rules. */
+  private readonly policy: LendingPolicy = lendingPolicyOf(
+    LENDING_POLICY_V1.holdbackShareBps,
+    DEMO_WRITE_OFF_DAYS_PAST_DUE,
+  );
   private requested = 0;
   private reviews = { interestMinor: 0n, overdue: 0, writtenOff: 0 };
 

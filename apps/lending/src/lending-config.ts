@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { LENDING_POLICY_V1, LendingPolicy, parseLendingPolicy, REVIEW_DEFAULTS } from '@lendstream/lending';
+import {
+  LendingPolicy,
+  lendingPolicyEnvShape,
+  lendingPolicyFromEnv,
+  lendingPolicyOf,
+  REVIEW_DEFAULTS,
+} from '@lendstream/lending';
 import {
   EnvSource,
   loadEnvWith,
@@ -50,11 +56,7 @@ export const LENDING_DEFAULTS = {
   reviewLoansMax: REVIEW_DEFAULTS.limit,
 } as const;
 
-/** The variables of the lending policy: shared by the app and `npm run lending`, so both apply the same rules. */
-export const lendingPolicyEnvShape = {
-  LENDING_HOLDBACK_SHARE_BPS: wholeNumber(0, 10_000, LENDING_POLICY_V1.holdbackShareBps),
-  LENDING_WRITE_OFF_DAYS_PAST_DUE: wholeNumber(1, 730, LENDING_POLICY_V1.writeOffDaysPastDue),
-};
+export { lendingPolicyFromEnv };
 
 export const lendingEnvSchema = z.object({
   ...platformEnvShape,
@@ -74,29 +76,6 @@ export const lendingEnvSchema = z.object({
   LENDING_REVIEW_CHUNK: wholeNumber(1, 5_000, LENDING_DEFAULTS.reviewChunkSize),
   LENDING_REVIEW_LOANS_MAX: wholeNumber(1, 10_000_000, LENDING_DEFAULTS.reviewLoansMax),
 });
-
-/**
- * The lending policy the environment asks for: v1 with its holdback share and write-off days
- * replaced. A changed policy gets its own version (`v1-h1500-w60`: holdback 15 %, write-off at
- * 60 days), so a loan records which rules it was drawn under; v1's own numbers keep `v1`.
- */
-export function lendingPolicyOf(holdbackShareBps: number, writeOffDaysPastDue: number): LendingPolicy {
-  const base = LENDING_POLICY_V1;
-  if (holdbackShareBps === base.holdbackShareBps && writeOffDaysPastDue === base.writeOffDaysPastDue)
-    return base;
-  return parseLendingPolicy({
-    ...base,
-    version: `${base.version}-h${holdbackShareBps}-w${writeOffDaysPastDue}`,
-    holdbackShareBps,
-    writeOffDaysPastDue,
-  });
-}
-
-/** The lending policy from the environment alone (for `npm run lending`). */
-export function lendingPolicyFromEnv(source: EnvSource = process.env): LendingPolicy {
-  const env = loadEnvWith(z.object(lendingPolicyEnvShape), source);
-  return lendingPolicyOf(env.LENDING_HOLDBACK_SHARE_BPS, env.LENDING_WRITE_OFF_DAYS_PAST_DUE);
-}
 
 /** Reads and validates the environment; throws InvalidEnvironmentError naming every bad variable. */
 export function lendingOptionsFromEnv(source: EnvSource = process.env): LendingOptions {

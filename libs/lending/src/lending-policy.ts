@@ -136,3 +136,20 @@ export const LENDING_POLICY_V1: LendingPolicy = parseLendingPolicy({
   // 90 days past due: the usual non-performing threshold (Basel "90 days past due").
   writeOffDaysPastDue: 90,
 });
+
+/**
+ * v1 with another holdback share and write-off days past due (what the environment may set). A
+ * changed policy gets its own version (`v1-h1500-w60`: holdback 15 %, write-off at 60 days), so a
+ * loan records which rules it was drawn under; v1's own numbers keep `v1`.
+ */
+export function lendingPolicyOf(holdbackShareBps: number, writeOffDaysPastDue: number): LendingPolicy {
+  const base = LENDING_POLICY_V1;
+  if (holdbackShareBps === base.holdbackShareBps && writeOffDaysPastDue === base.writeOffDaysPastDue)
+    return base;
+  return parseLendingPolicy({
+    ...base,
+    version: `${base.version}-h${holdbackShareBps}-w${writeOffDaysPastDue}`,
+    holdbackShareBps,
+    writeOffDaysPastDue,
+  });
+}

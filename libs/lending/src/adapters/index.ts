@@ -22,3 +22,4 @@ export * from './review-loans';
 export * from './loan-queries';
 export * from './lending-input';
 export * from './lending-ledger-checks';
+export * from './lending-policy-env';
