@@ -15,10 +15,13 @@ import {
 import { UnderwritingFixture } from './support/underwriting-fixture';
 import { recomputeDecision } from '@lendstream/credit';
 import {
+  BUDGET_SWEEP_SOURCE,
+  DecisionTimeMovedError,
   defaultUnderwritingPolicies,
   readDecisionPageById,
   storedDecisionOfRow,
   sweepSilentLines,
+  underwriteInTransaction,
 } from '@lendstream/credit';
 
 jest.setTimeout(120_000);
@@ -131,6 +134,27 @@ describe('underwriting (real Postgres and Redis)', () => {
     ).toEqual([]);
   });
 
+  it('decides a late signal of a merchant without a line as of its newest decision, never back in time', async () => {
+    // A merchant with no profile is declined and gets no line row, so only its decisions
+    // remember how far its business time has gone; a later signal about an earlier event must
+    // still be decided as of the newer instant, or "the newest decision" would be a stale one.
+    const merchantId = 'm-999998';
+    const newer = new Date(day60).toISOString();
+    const earlier = new Date(day60 - 3_600_000).toISOString();
+    await fixture.service.underwriteSignals([profileSignal(merchantId, newer)]);
+    const [late] = await fixture.service.underwriteSignals([profileSignal(merchantId, earlier)]);
+
+    expect(late).toMatchObject({ kind: 'decided', line: null });
+    const decided = await fixture.dataSource.query(
+      `SELECT decided_at FROM credit_decisions WHERE merchant_id = $1 AND NOT shadow ORDER BY recorded_at`,
+      [merchantId],
+    );
+    expect(decided.map((row: { decided_at: Date }) => row.decided_at.toISOString())).toEqual([newer, newer]);
+    expect(
+      await fixture.dataSource.query(`SELECT 1 FROM credit_lines WHERE merchant_id = $1`, [merchantId]),
+    ).toEqual([]);
+  });
+
   it('holds an existing line when its profile goes missing: never raised, no event', async () => {
     const merchantId = first!.merchantId;
     const before = await fixture.dataSource.query(
@@ -151,6 +175,59 @@ describe('underwriting (real Postgres and Redis)', () => {
     );
     expect(after[0].limit_minor).toBe(before[0].limit_minor);
     expect(await fixture.outboxTypes(merchantId)).toEqual(['credit-line.granted']);
+  });
+
+  it('turns back a sweep whose line was written after it read the profile, and writes nothing', async () => {
+    const merchantId = second!.merchantId;
+    const lineOf = async () =>
+      (
+        await fixture.dataSource.query(
+          `SELECT version::text AS version, last_decided_at FROM credit_lines WHERE merchant_id = $1`,
+          [merchantId],
+        )
+      )[0] as { version: string; last_decided_at: Date };
+    const decisionsOf = async () =>
+      Number(
+        (
+          await fixture.dataSource.query(`SELECT count(*) FROM credit_decisions WHERE merchant_id = $1`, [
+            merchantId,
+          ])
+        )[0].count,
+      );
+    const read = await lineOf();
+    // A late signal: decided as of the line's own last decision time, as a sweep would be, and
+    // counted as a write of the line even when it leaves the line as it was.
+    const [late] = await fixture.service.underwriteSignals([
+      profileSignal(merchantId, new Date(read.last_decided_at.getTime() - 60_000).toISOString()),
+    ]);
+    expect(late).toMatchObject({ kind: 'decided' });
+    const written = await lineOf();
+    expect(BigInt(written.version)).toBeGreaterThan(BigInt(read.version));
+    expect(written.last_decided_at).toEqual(read.last_decided_at);
+
+    const now = read.last_decided_at.toISOString();
+    const sweep = (version: string, id: string) =>
+      fixture.dataSource.transaction(async (manager) =>
+        underwriteInTransaction(
+          manager,
+          {
+            merchantId,
+            now,
+            profile: await fixture.store.readWindows(merchantId, read.last_decided_at),
+            trigger: { kind: 'budget-sweep', source: BUDGET_SWEEP_SOURCE, id },
+            inboxEvents: [],
+            lineVersionRead: version,
+          },
+          defaultUnderwritingPolicies(),
+        ),
+      );
+    const before = await decisionsOf();
+    await expect(sweep(read.version, 'stale-read')).rejects.toThrow(DecisionTimeMovedError);
+    expect(await decisionsOf()).toBe(before);
+    expect(await lineOf()).toEqual(written);
+    // Read again, the same sweep goes through.
+    await expect(sweep(written.version, 'fresh-read')).resolves.toMatchObject({ kind: 'decided' });
+    expect(await decisionsOf()).toBeGreaterThan(before);
   });
 
   it('closes a line silent for 60 days of business time on the sweep, once', async () => {

@@ -48,6 +48,8 @@ export interface RebalanceOptions {
 interface CandidateRow {
   readonly merchant_id: string;
   readonly last_decided_at: Date;
+  /** The line's write count when it was picked, before its profile is read (UnderwritingRequest.lineVersionRead). */
+  readonly version: string;
 }
 
 /**
@@ -59,7 +61,7 @@ interface CandidateRow {
  */
 const SHARES = `
   WITH lines AS (
-    SELECT merchant_id, status, score, limit_minor, requested_limit_minor, reasons, last_decided_at,
+    SELECT merchant_id, status, score, limit_minor, requested_limit_minor, reasons, last_decided_at, version,
            outstanding_minor + reserved_minor AS committed,
            CASE status WHEN 'ACTIVE' THEN requested_limit_minor
                        WHEN 'FROZEN' THEN limit_minor ELSE 0 END AS requested
@@ -169,7 +171,7 @@ async function rebalanceCurrency(
 
   const overShare: CandidateRow[] = await dataSource.query(
     `${SHARES}
-     SELECT merchant_id, last_decided_at FROM shares
+     SELECT merchant_id, last_decided_at, version::text AS version FROM shares
      WHERE status <> 'CLOSED' AND limit_minor > share
      ORDER BY score ASC, merchant_id COLLATE "C" DESC LIMIT $3`,
     [currency, budgetMinor.toString(), linesMax],
@@ -183,7 +185,7 @@ async function rebalanceCurrency(
       : await dataSource.query(
           `${SHARES},
            targets AS (SELECT shares.*, (least(requested, share) / $4::bigint) * $4::bigint AS target FROM shares)
-           SELECT merchant_id, last_decided_at FROM targets
+           SELECT merchant_id, last_decided_at, version::text AS version FROM targets
            WHERE status = 'ACTIVE' AND limit_minor < requested_limit_minor
              AND reasons @> '[{"code": "PORTFOLIO_BUDGET"}]'::jsonb
              AND target > limit_minor
@@ -216,7 +218,7 @@ async function redecide(
   dataSource: DataSource,
   profiles: ProfileReader,
   policies: UnderwritingPolicies,
-  { merchant_id: merchantId, last_decided_at: lastDecidedAt }: CandidateRow,
+  { merchant_id: merchantId, last_decided_at: lastDecidedAt, version }: CandidateRow,
   trigger: DecisionTrigger,
 ): Promise<UnderwritingOutcome | null> {
   const now = lastDecidedAt.toISOString();
@@ -224,10 +226,14 @@ async function redecide(
   const profile = await profiles.readWindows(merchantId, lastDecidedAt);
   try {
     return await dataSource.transaction((manager) =>
-      underwriteInTransaction(manager, { merchantId, now, profile, trigger, inboxEvents: [] }, policies),
+      underwriteInTransaction(
+        manager,
+        { merchantId, now, profile, trigger, inboxEvents: [], lineVersionRead: version },
+        policies,
+      ),
     );
   } catch (error) {
-    // That decision already saw the budget as it now stands; the next sweep looks again.
+    // A decision (or lending) wrote the line since it was picked; the next sweep looks again.
     if (error instanceof DecisionTimeMovedError) return null;
     throw error;
   }

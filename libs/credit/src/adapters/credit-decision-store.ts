@@ -135,6 +135,29 @@ const jsonOrNull = (value: JsonValue | null): string | null =>
   value === null ? null : JSON.stringify(value);
 
 /** A `credit_decisions` row as replay reads it. */
+/**
+ * The business time of each merchant's newest live decision, read from the decisions
+ * themselves: for merchants without a line row (declined from the start, so no
+ * `credit_lines.last_decided_at` orders their decisions). One probe of
+ * credit_decisions_by_merchant_newest per merchant; merchants never decided are absent.
+ */
+export async function newestLiveDecisionTimes(
+  manager: EntityManager,
+  merchantIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (merchantIds.length === 0) return new Map();
+  const rows: Array<{ merchant_id: string; decided_at: Date }> = await manager.query(
+    `SELECT wanted.merchant_id, newest.decided_at
+     FROM unnest($1::text[]) AS wanted(merchant_id)
+     CROSS JOIN LATERAL (
+       SELECT decided_at FROM credit_decisions
+       WHERE merchant_id = wanted.merchant_id AND NOT shadow
+       ORDER BY decided_at DESC LIMIT 1) AS newest`,
+    [merchantIds],
+  );
+  return new Map(rows.map((row) => [row.merchant_id, row.decided_at.toISOString()]));
+}
+
 export interface CreditDecisionRow {
   readonly decision_id: string;
   readonly merchant_id: string;

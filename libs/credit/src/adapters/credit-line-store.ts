@@ -1,12 +1,19 @@
 import type { EntityManager } from 'typeorm';
 import { assertCreditLineState, CreditLineState } from '../credit-line-state';
+import { newestLiveDecisionTimes } from './credit-decision-store';
 import { CREDIT_LINE_COLUMNS, CreditLineRow, lineFromRow, lineParameters } from './credit-line-row';
 
 /** A merchant's line under lock, with the business time of the newest decision about it. */
 export interface LockedLine {
   readonly line: CreditLineState | null;
-  /** Null when the merchant has no line row yet. */
+  /**
+   * The business time of the newest decision about the merchant: the line's, or without a line
+   * row that of its newest live decision (a declined merchant's decisions are ordered too); null
+   * when it was never decided.
+   */
   readonly lastDecidedAt: string | null;
+  /** The row's write count (`credit_lines.version`); null without a row. */
+  readonly version: string | null;
 }
 
 /**
@@ -21,7 +28,7 @@ export async function lockCreditLines(
   merchantIds: readonly string[],
 ): Promise<Map<string, LockedLine>> {
   const locked = new Map<string, LockedLine>(
-    merchantIds.map((merchantId) => [merchantId, { line: null, lastDecidedAt: null }]),
+    merchantIds.map((merchantId) => [merchantId, { line: null, lastDecidedAt: null, version: null }]),
   );
   if (merchantIds.length === 0) return locked;
   // One order for every locker (code-unit order, sorted here), so two batches never deadlock.
@@ -32,16 +39,19 @@ export async function lockCreditLines(
      ORDER BY position`,
     [ordered],
   );
-  const rows: CreditLineRow[] = await manager.query(
-    `SELECT ${CREDIT_LINE_COLUMNS} FROM credit_lines WHERE merchant_id = ANY($1::text[])
+  const rows: Array<CreditLineRow & { version: string }> = await manager.query(
+    `SELECT ${CREDIT_LINE_COLUMNS}, version::text AS version FROM credit_lines WHERE merchant_id = ANY($1::text[])
      ORDER BY merchant_id COLLATE "C" FOR UPDATE`,
     [merchantIds],
   );
   for (const row of rows) {
     const line = lineFromRow(row);
     assertCreditLineState(line); // just after reading: a corrupt row crashes loudly, it is never decided on
-    locked.set(row.merchant_id, { line, lastDecidedAt: row.last_decided_at.toISOString() });
+    locked.set(row.merchant_id, { line, lastDecidedAt: row.last_decided_at.toISOString(), version: row.version });
   }
+  const withoutLine = [...locked].filter(([, entry]) => entry.line === null).map(([merchantId]) => merchantId);
+  for (const [merchantId, decidedAt] of await newestLiveDecisionTimes(manager, withoutLine))
+    locked.set(merchantId, { line: null, lastDecidedAt: decidedAt, version: null });
   return locked;
 }
 
@@ -50,7 +60,11 @@ export async function lockCreditLine(manager: EntityManager, merchantId: string)
   return (await lockCreditLines(manager, [merchantId])).get(merchantId)!;
 }
 
-/** The business time of the newest decision about each merchant that has a line, read without a lock (hints; re-checked under the lock). */
+/**
+ * The business time of the newest decision about each merchant (as LockedLine.lastDecidedAt
+ * defines it), read without a lock: hints, re-checked under the lock. Merchants never decided
+ * are absent.
+ */
 export async function lastDecidedAtOfMany(
   manager: EntityManager,
   merchantIds: readonly string[],
@@ -60,7 +74,11 @@ export async function lastDecidedAtOfMany(
     `SELECT merchant_id, last_decided_at FROM credit_lines WHERE merchant_id = ANY($1::text[])`,
     [merchantIds],
   );
-  return new Map(rows.map((row) => [row.merchant_id, row.last_decided_at.toISOString()]));
+  const decided = new Map(rows.map((row) => [row.merchant_id, row.last_decided_at.toISOString()]));
+  const withoutLine = merchantIds.filter((merchantId) => !decided.has(merchantId));
+  for (const [merchantId, decidedAt] of await newestLiveDecisionTimes(manager, withoutLine))
+    decided.set(merchantId, decidedAt);
+  return decided;
 }
 
 /** The business time of the newest decision about a merchant, read without a lock (a hint; re-checked under the lock). */
@@ -119,14 +137,18 @@ export async function saveCreditLines(
   }
 }
 
-/** Records decisions that left their lines as they were: only the business time moves. */
+/**
+ * Records decisions that left their lines as they were: only the business time moves, and the
+ * write count (a sweep that read the line before such a decision must see that it was written).
+ */
 export async function touchCreditLines(
   manager: EntityManager,
   touches: ReadonlyArray<{ readonly merchantId: string; readonly lastDecidedAt: string }>,
 ): Promise<void> {
   if (touches.length === 0) return;
   await manager.query(
-    `UPDATE credit_lines SET last_decided_at = greatest(last_decided_at, touched.at), updated_at = now()
+    `UPDATE credit_lines SET last_decided_at = greatest(last_decided_at, touched.at),
+       version = credit_lines.version + 1, updated_at = now()
      FROM unnest($1::text[], $2::timestamptz[]) AS touched(merchant_id, at)
      WHERE credit_lines.merchant_id = touched.merchant_id`,
     [touches.map((touch) => touch.merchantId), touches.map((touch) => touch.lastDecidedAt)],

@@ -45,8 +45,9 @@ export async function sweepSilentLines(
   if (!clockRow?.clock) return { clock: null, decided: 0, closed: 0 };
   const clock = clockRow.clock.toISOString();
   const cutoff = new Date(clockRow.clock.getTime() - policies.live.close.afterSilenceDays * DAY_MS);
-  const candidates: Array<{ merchant_id: string }> = await dataSource.query(
-    `SELECT merchant_id FROM credit_lines
+  // The version is read before the profile: a line written after that is left to the next sweep.
+  const candidates: Array<{ merchant_id: string; version: string }> = await dataSource.query(
+    `SELECT merchant_id, version::text AS version FROM credit_lines
      WHERE status <> 'CLOSED' AND last_decided_at <= $1
        AND (silence_checked_at IS NULL OR silence_checked_at < $2)
      ORDER BY last_decided_at LIMIT $3`,
@@ -54,7 +55,7 @@ export async function sweepSilentLines(
   );
   let decided = 0;
   let closed = 0;
-  for (const { merchant_id: merchantId } of candidates) {
+  for (const { merchant_id: merchantId, version } of candidates) {
     const profile = await profiles.readWindows(merchantId, new Date(clock));
     let outcome: UnderwritingOutcome;
     try {
@@ -67,6 +68,7 @@ export async function sweepSilentLines(
             profile,
             trigger: { kind: 'silence-sweep', source: `${UNDERWRITER_SOURCE}/silence-sweep`, id: clock },
             inboxEvents: [],
+            lineVersionRead: version,
           },
           policies,
         );
@@ -77,7 +79,7 @@ export async function sweepSilentLines(
         return result;
       });
     } catch (error) {
-      // A signal decided the merchant meanwhile: it is not silent; the next sweep looks again.
+      // A signal decided the merchant (or lending wrote its line) meanwhile; the next sweep looks again.
       if (error instanceof DecisionTimeMovedError) continue;
       throw error;
     }

@@ -43,6 +43,15 @@ export interface UnderwritingRequest {
   readonly trigger: DecisionTrigger;
   /** Signals to record in the inbox with the decision; empty for a sweep. */
   readonly inboxEvents: readonly InboxEventIdentity[];
+  /**
+   * For a sweep: the line's version (`credit_lines.version`) read before its profile was. Another
+   * version under the lock means the line was written meanwhile, perhaps by a decision as of
+   * this same instant that read a fresher profile; deciding from the older read would leave a
+   * stale decision as the newest, so the request fails with DecisionTimeMovedError (the sweep
+   * looks again next round). Signals need none: a read that misses an event is always followed
+   * by that event's own signal, decided after it.
+   */
+  readonly lineVersionRead?: string;
 }
 
 export type UnderwritingOutcome =
@@ -57,13 +66,14 @@ export type UnderwritingOutcome =
 
 /**
  * The merchant had a newer decision than this one's business time by the time its lock was
- * taken (a sweep or another replica raced the read). Transient: retrying re-reads the profile
- * as of the newer time.
+ * taken (a sweep or another replica raced the read), or, for a sweep, its line was written
+ * after the sweep read it. Transient: retrying re-reads the profile as of the newer time.
  */
 export class DecisionTimeMovedError extends Error {
-  constructor(merchantId: string, now: string, lastDecidedAt: string) {
+  constructor(merchantId: string, now: string, lastDecidedAt: string, detail?: string) {
     super(
-      `${merchantId} was decided as of ${lastDecidedAt} while a decision as of ${now} was being prepared`,
+      `${merchantId} was decided as of ${lastDecidedAt} while a decision as of ${now} was being prepared` +
+        (detail === undefined ? '' : `: ${detail}`),
     );
     this.name = 'DecisionTimeMovedError';
   }
@@ -124,9 +134,16 @@ export async function underwriteBatchInTransaction(
     toDecide.map(({ request }) => request.merchantId),
   );
   const prepared = toDecide.map(({ request, index }) => {
-    const { line, lastDecidedAt } = locked.get(request.merchantId)!;
+    const { line, lastDecidedAt, version } = locked.get(request.merchantId)!;
     if (lastDecidedAt !== null && lastDecidedAt > request.now)
       throw new DecisionTimeMovedError(request.merchantId, request.now, lastDecidedAt);
+    if (request.lineVersionRead !== undefined && request.lineVersionRead !== version)
+      throw new DecisionTimeMovedError(
+        request.merchantId,
+        request.now,
+        lastDecidedAt ?? request.now,
+        `its line was written (version ${request.lineVersionRead} → ${version ?? 'none'}) after its profile was read`,
+      );
     const profile = request.profile ?? absentProfile(request.merchantId, request.now);
     const decisionId = decisionIdOf(request.trigger, request.merchantId, policies.live.version);
     return { request, index, line, profile, decisionId };
