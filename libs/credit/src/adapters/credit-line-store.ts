@@ -47,9 +47,15 @@ export async function lockCreditLines(
   for (const row of rows) {
     const line = lineFromRow(row);
     assertCreditLineState(line); // just after reading: a corrupt row crashes loudly, it is never decided on
-    locked.set(row.merchant_id, { line, lastDecidedAt: row.last_decided_at.toISOString(), version: row.version });
+    locked.set(row.merchant_id, {
+      line,
+      lastDecidedAt: row.last_decided_at.toISOString(),
+      version: row.version,
+    });
   }
-  const withoutLine = [...locked].filter(([, entry]) => entry.line === null).map(([merchantId]) => merchantId);
+  const withoutLine = [...locked]
+    .filter(([, entry]) => entry.line === null)
+    .map(([merchantId]) => merchantId);
   for (const [merchantId, decidedAt] of await newestLiveDecisionTimes(manager, withoutLine))
     locked.set(merchantId, { line: null, lastDecidedAt: decidedAt, version: null });
   return locked;
