@@ -13,6 +13,7 @@ import { ApiIdempotency1795890100000 } from './1795890100000-ApiIdempotency';
 import { Loans1795890200000 } from './1795890200000-Loans';
 import { DecisionTriggerKinds1795890250000 } from './1795890250000-DecisionTriggerKinds';
 import { AuditLog1795890300000 } from './1795890300000-AuditLog';
+import { DeadLetters1795890400000 } from './1795890400000-DeadLetters';
 
 export const PLATFORM_MIGRATIONS = [
   InboxOutbox1732800000000,
@@ -24,4 +25,5 @@ export const PLATFORM_MIGRATIONS = [
   Loans1795890200000,
   DecisionTriggerKinds1795890250000,
   AuditLog1795890300000,
+  DeadLetters1795890400000,
 ] as const;
