@@ -25,9 +25,11 @@ export class ProfileIngestService {
     const outcomes = await this.store.applyBatch(batch);
     const signals = profileChangedSignals(batch.topic, batch.partition, outcomes);
     await this.producer.publishEvents(signals);
-    const rejected: RejectedMessage[] = outcomes.flatMap((outcome) =>
-      outcome.violation === undefined ? [] : [{ offset: outcome.offset, violation: outcome.violation }],
-    );
+    const rejected: RejectedMessage[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.violation !== undefined)
+        rejected.push({ offset: outcome.offset, violation: outcome.violation });
+    }
     return { rejected };
   }
 }

@@ -3,6 +3,7 @@ export * from './result';
 export * from './money';
 export * from './dead-letter-reason';
 export * from './schema-primitives';
+export * from './timestamp';
 export * from './events';
 export * from './codec';
 export * from './asyncapi';

@@ -37,6 +37,27 @@ export function parseAmountMinor(raw: unknown): Result<bigint, string> {
   return err('must be a string of decimal digits');
 }
 
+/**
+ * The same answer as parseAmountMinor, without the message: the amount, or undefined when
+ * parseAmountMinor refuses it. For the hot path of decoding, where almost every amount is a
+ * short digit string; anything unusual (leading zeros past 19 digits) takes the full parser.
+ */
+export function amountMinorOrUndefined(raw: unknown): bigint | undefined {
+  // Safe integers imply finite, whole and not NaN: exactly parseAmountMinor's checks (-0 included).
+  if (typeof raw === 'number') return Number.isSafeInteger(raw) && raw >= 0 ? BigInt(raw) : undefined;
+  if (typeof raw !== 'string' || raw.length === 0) return undefined;
+  if (raw.length > MAX_DIGITS) {
+    const parsed = parseAmountMinor(raw);
+    return parsed.ok ? parsed.value : undefined;
+  }
+  for (let index = 0; index < raw.length; index += 1) {
+    const code = raw.charCodeAt(index);
+    if (code < 0x30 || code > 0x39) return undefined;
+  }
+  const value = BigInt(raw);
+  return value <= MAX_AMOUNT_MINOR ? value : undefined;
+}
+
 /** The wire form of an amount: always a string, so no JSON parser can round it. */
 export const formatAmountMinor = (amount: bigint): string => {
   if (amount < 0n || amount > MAX_AMOUNT_MINOR) throw new RangeError(`amount out of range: ${amount}`);

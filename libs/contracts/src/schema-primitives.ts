@@ -40,16 +40,18 @@ export const Timestamp = z
  * failures carry their own dead-letter reason so operators can tell bad money from bad shape.
  */
 export const AMOUNT_STRING_LENGTH_MAX = 64;
-export const AmountMinor = z.union([z.string().max(AMOUNT_STRING_LENGTH_MAX), z.number()]).transform((raw, ctx) => {
-  const parsed = parseAmountMinor(raw);
-  if (parsed.ok) return parsed.value;
-  ctx.addIssue({
-    code: 'custom',
-    message: `amount ${parsed.error}`,
-    params: { reason: DeadLetterReason.INVALID_AMOUNT },
+export const AmountMinor = z
+  .union([z.string().max(AMOUNT_STRING_LENGTH_MAX), z.number()])
+  .transform((raw, ctx) => {
+    const parsed = parseAmountMinor(raw);
+    if (parsed.ok) return parsed.value;
+    ctx.addIssue({
+      code: 'custom',
+      message: `amount ${parsed.error}`,
+      params: { reason: DeadLetterReason.INVALID_AMOUNT },
+    });
+    return z.NEVER;
   });
-  return z.NEVER;
-});
 
 /** Counts that are not money (units on hand): a non-negative safe integer. */
 export const Count = z

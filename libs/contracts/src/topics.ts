@@ -48,6 +48,11 @@ export const ALL_TOPICS: readonly TopicName[] = Object.values(Topics);
 export const namespacedTopic = (topic: TopicName, namespace: string | undefined): string =>
   namespace ? `${namespace}.${topic}` : topic;
 
+const DOT = 0x2e;
+
 /** Whether `physicalTopic` is `contractTopic`, namespaced or not. */
 export const isTopicOf = (physicalTopic: string, contractTopic: TopicName): boolean =>
-  physicalTopic === contractTopic || physicalTopic.endsWith(`.${contractTopic}`);
+  physicalTopic === contractTopic ||
+  // `.<contractTopic>` at the end, checked without building that string (once per message).
+  (physicalTopic.endsWith(contractTopic) &&
+    physicalTopic.charCodeAt(physicalTopic.length - contractTopic.length - 1) === DOT);

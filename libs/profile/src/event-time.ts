@@ -1,3 +1,5 @@
+import { timestampMs } from '@lendstream/contracts';
+
 /**
  * Event time, bucketed. Windows are computed on the event's own `time`, never on arrival
  * time, so a replay of the same events lands every event in the same bucket (DESIGN.md).
@@ -28,6 +30,7 @@ export const isStorableEventTime = (timeMs: number): boolean =>
 
 /**
  * Milliseconds since the epoch of an RFC 3339 timestamp (the contract has already checked
- * its form). Fractions below a millisecond are dropped: two instants that close compare equal.
+ * its form), as Date.parse reads it. Fractions below a millisecond are dropped: two instants
+ * that close compare equal.
  */
-export const parseEventTimeMs = (time: string): number => Date.parse(time);
+export const parseEventTimeMs = (time: string): number => timestampMs(time);

@@ -33,10 +33,13 @@ export function profileChangedSignals(
   for (const message of messages) {
     if (message.status === 'REJECTED') continue;
     const seen = touched.get(message.merchantId);
-    touched.set(message.merchantId, {
-      asOfMs: Math.max(seen?.asOfMs ?? message.eventTimeMs, message.eventTimeMs),
-      lastOffset: message.offset,
-    });
+    if (seen === undefined) {
+      touched.set(message.merchantId, { asOfMs: message.eventTimeMs, lastOffset: message.offset });
+    } else {
+      // Updated in place: one entry per merchant, not one object per message.
+      seen.asOfMs = Math.max(seen.asOfMs, message.eventTimeMs);
+      seen.lastOffset = message.offset;
+    }
   }
   return [...touched].map(([merchantId, { asOfMs, lastOffset }]) => {
     const asOf = new Date(asOfMs).toISOString();

@@ -8,7 +8,7 @@ import {
   Result,
   type AnyCloudEvent,
 } from '@lendstream/contracts';
-import { DayCounterName, DayCounterValues, dayCountersOf } from './day-counters';
+import { DAY_COUNTER_INDEX, DayCounterValues, zeroDayCounters } from './day-counters';
 import { dayIndexOf, isStorableEventTime, parseEventTimeMs } from './event-time';
 import { eventFingerprint, stockKeepingUnitKey, tieBreakerOf, warehouseKey } from './identity-hash';
 
@@ -51,88 +51,145 @@ const PROFILE_TYPES: ReadonlySet<string> = new Set(PROFILE_INPUT_TYPES);
 export const isProfileInputEvent = (event: AnyCloudEvent): event is ProfileInputEvent =>
   PROFILE_TYPES.has(event.type);
 
-const refuse = (reason: DeadLetterReason, field: string, message: string): Result<never, ContractViolation> =>
-  err({ reason, field, message });
+const amountTooLarge = (amountMinor: bigint, field: string): ContractViolation => ({
+  reason: DeadLetterReason.INVALID_AMOUNT,
+  field,
+  message: `${field}: ${amountMinor} exceeds the profile's limit of 2^48`,
+});
 
-function checkAmount(amountMinor: bigint, field: string): Result<bigint, ContractViolation> {
-  if (amountMinor > PROFILE_AMOUNT_MINOR_MAX) {
-    return refuse(
-      DeadLetterReason.INVALID_AMOUNT,
-      field,
-      `${field}: ${amountMinor} exceeds the profile's limit of 2^48`,
-    );
-  }
-  return ok(amountMinor);
+const PAID_AMOUNT = DAY_COUNTER_INDEX.paidAmountMinor;
+const PAID_ORDERS = DAY_COUNTER_INDEX.paidOrders;
+const REFUNDED_AMOUNT = DAY_COUNTER_INDEX.refundedAmountMinor;
+const REFUNDS = DAY_COUNTER_INDEX.refunds;
+const SETTLED_AMOUNT = DAY_COUNTER_INDEX.settledAmountMinor;
+const CANCELLATIONS = DAY_COUNTER_INDEX.cancellations;
+const STOCKOUTS = DAY_COUNTER_INDEX.stockouts;
+const DISPATCHED = DAY_COUNTER_INDEX.shipmentsDispatched;
+const DELIVERED = DAY_COUNTER_INDEX.shipmentsDelivered;
+const DELIVERED_LATE = DAY_COUNTER_INDEX.shipmentsDeliveredLate;
+const RETURNED = DAY_COUNTER_INDEX.shipmentsReturned;
+
+/**
+ * A ProfileDelta being computed. The store's hot path fills one draft per batch, event after
+ * event, and encodes each as soon as it is filled: no delta object, counter array or result
+ * per event. profileDelta gives every event a draft of its own.
+ */
+export interface ProfileDeltaDraft {
+  merchantId: string;
+  eventTimeMs: number;
+  day: number;
+  counters: bigint[];
+  currency: string | null;
+  fingerprint: string;
+  tieBreaker: number;
+  stock: StockChange | null;
 }
 
-interface EventEffect {
-  readonly counters: Partial<Record<DayCounterName, bigint>>;
-  readonly currency: string | null;
-  readonly stock: StockChange | null;
-}
-
-const counts = (counters: Partial<Record<DayCounterName, bigint>>): EventEffect => ({
-  counters,
+export const newProfileDeltaDraft = (): ProfileDeltaDraft => ({
+  merchantId: '',
+  eventTimeMs: 0,
+  day: 0,
+  counters: zeroDayCounters(),
   currency: null,
+  fingerprint: '',
+  tieBreaker: 0,
   stock: null,
 });
 
-/** The business rules: what each event type counts. */
-function effectOf(event: ProfileInputEvent): Result<EventEffect, ContractViolation> {
+/**
+ * The business rules: what each event type counts (into `draft.counters`, all zero on
+ * entry), its currency and its stock change; or why the profile refuses the event.
+ */
+function applyEffect(event: ProfileInputEvent, draft: ProfileDeltaDraft): ContractViolation | null {
+  const counters = draft.counters;
   switch (event.type) {
-    case 'order.placed': {
-      // Counts as activity only; a placed order is not yet GMV. Its currency is still checked.
-      const amount = checkAmount(event.data.amountMinor, 'data.amountMinor');
-      if (!amount.ok) return amount;
-      return ok({ counters: {}, currency: event.data.currency, stock: null });
-    }
+    case 'order.placed':
     case 'order.paid':
     case 'order.refunded':
     case 'order.settled': {
-      const amount = checkAmount(event.data.amountMinor, 'data.amountMinor');
-      if (!amount.ok) return amount;
-      const counters: Partial<Record<DayCounterName, bigint>> =
-        event.type === 'order.paid'
-          ? { paidAmountMinor: amount.value, paidOrders: 1n }
-          : event.type === 'order.refunded'
-            ? { refundedAmountMinor: amount.value, refunds: 1n }
-            : { settledAmountMinor: amount.value };
-      return ok({ counters, currency: event.data.currency, stock: null });
+      const amount = event.data.amountMinor;
+      if (amount > PROFILE_AMOUNT_MINOR_MAX) return amountTooLarge(amount, 'data.amountMinor');
+      if (event.type === 'order.paid') {
+        counters[PAID_AMOUNT] = amount;
+        counters[PAID_ORDERS] = 1n;
+      } else if (event.type === 'order.refunded') {
+        counters[REFUNDED_AMOUNT] = amount;
+        counters[REFUNDS] = 1n;
+      } else if (event.type === 'order.settled') {
+        counters[SETTLED_AMOUNT] = amount;
+      }
+      // A placed order counts as activity only; it is not yet GMV. Its currency is still checked.
+      draft.currency = event.data.currency;
+      return null;
     }
     case 'order.cancelled':
-      return ok(counts({ cancellations: 1n }));
+      counters[CANCELLATIONS] = 1n;
+      return null;
     case 'inventory.snapshot': {
-      const value = checkAmount(event.data.inventoryValueMinor, 'data.inventoryValueMinor');
-      if (!value.ok) return value;
-      const stock: StockChange = {
+      const value = event.data.inventoryValueMinor;
+      if (value > PROFILE_AMOUNT_MINOR_MAX) return amountTooLarge(value, 'data.inventoryValueMinor');
+      draft.currency = event.data.currency;
+      draft.stock = {
         kind: 'SNAPSHOT',
         warehouseKey: warehouseKey(event.data.warehouseId),
         onHandUnits: BigInt(event.data.onHandUnits),
-        inventoryValueMinor: value.value,
+        inventoryValueMinor: value,
       };
-      return ok({ counters: {}, currency: event.data.currency, stock });
+      return null;
     }
     case 'inventory.stockout':
-    case 'inventory.restocked':
-      return ok({
-        counters: event.type === 'inventory.stockout' ? { stockouts: 1n } : {},
-        currency: null,
-        stock: {
-          kind: event.type === 'inventory.stockout' ? 'STOCKOUT' : 'RESTOCKED',
-          stockKeepingUnitKey: stockKeepingUnitKey(event.data.warehouseId, event.data.sku),
-        },
-      });
+    case 'inventory.restocked': {
+      const stockout = event.type === 'inventory.stockout';
+      if (stockout) counters[STOCKOUTS] = 1n;
+      const stockKey = stockKeepingUnitKey(event.data.warehouseId, event.data.sku);
+      draft.stock = { kind: stockout ? 'STOCKOUT' : 'RESTOCKED', stockKeepingUnitKey: stockKey };
+      return null;
+    }
     case 'shipment.dispatched':
-      return ok(counts({ shipmentsDispatched: 1n }));
-    case 'shipment.delivered': {
+      counters[DISPATCHED] = 1n;
+      return null;
+    case 'shipment.delivered':
+      counters[DELIVERED] = 1n;
       // On time when deliveredAt <= promisedAt, compared as instants, not strings: the two
       // timestamps may carry different offsets.
-      const late = parseEventTimeMs(event.data.deliveredAt) > parseEventTimeMs(event.data.promisedAt);
-      return ok(counts({ shipmentsDelivered: 1n, shipmentsDeliveredLate: late ? 1n : 0n }));
-    }
+      if (parseEventTimeMs(event.data.deliveredAt) > parseEventTimeMs(event.data.promisedAt))
+        counters[DELIVERED_LATE] = 1n;
+      return null;
     case 'shipment.returned':
-      return ok(counts({ shipmentsReturned: 1n }));
+      counters[RETURNED] = 1n;
+      return null;
   }
+}
+
+/**
+ * Computes what one input event changes in its merchant's profile into `draft` (every field
+ * is overwritten); returns null, or why the profile refuses the event (then the draft is
+ * left half-filled and means nothing). Pure apart from writing the draft.
+ */
+export function fillProfileDelta(
+  event: ProfileInputEvent,
+  draft: ProfileDeltaDraft,
+): ContractViolation | null {
+  const eventTimeMs = parseEventTimeMs(event.time);
+  if (!isStorableEventTime(eventTimeMs)) {
+    return {
+      reason: DeadLetterReason.SCHEMA_VIOLATION,
+      field: 'time',
+      message: `time ${event.time} is outside 1970-01-01..2149-06-06`,
+    };
+  }
+  draft.counters.fill(0n);
+  draft.currency = null;
+  draft.stock = null;
+  const refused = applyEffect(event, draft);
+  if (refused !== null) return refused;
+  const fingerprint = eventFingerprint(event.source, event.id);
+  draft.merchantId = event.data.merchantId;
+  draft.eventTimeMs = eventTimeMs;
+  draft.day = dayIndexOf(eventTimeMs);
+  draft.fingerprint = fingerprint;
+  draft.tieBreaker = tieBreakerOf(fingerprint);
+  return null;
 }
 
 /**
@@ -141,25 +198,7 @@ function effectOf(event: ProfileInputEvent): Result<EventEffect, ContractViolati
  * storable range, an absurd amount) is refused with a dead-letter reason.
  */
 export function profileDelta(event: ProfileInputEvent): Result<ProfileDelta, ContractViolation> {
-  const eventTimeMs = parseEventTimeMs(event.time);
-  if (!isStorableEventTime(eventTimeMs)) {
-    return refuse(
-      DeadLetterReason.SCHEMA_VIOLATION,
-      'time',
-      `time ${event.time} is outside 1970-01-01..2149-06-06`,
-    );
-  }
-  const effect = effectOf(event);
-  if (!effect.ok) return effect;
-  const fingerprint = eventFingerprint(event.source, event.id);
-  return ok({
-    merchantId: event.data.merchantId,
-    eventTimeMs,
-    day: dayIndexOf(eventTimeMs),
-    counters: dayCountersOf(effect.value.counters),
-    currency: effect.value.currency,
-    fingerprint,
-    tieBreaker: tieBreakerOf(fingerprint),
-    stock: effect.value.stock,
-  });
+  const draft = newProfileDeltaDraft();
+  const refused = fillProfileDelta(event, draft);
+  return refused === null ? ok(draft) : err(refused);
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CARRIED_COUNTER_INDEXES, DAY_COUNTER_COUNT, EXACT_INTEGER_MAX } from '../day-counters';
-import { DAY_MS } from '../event-time';
+import { DAY_MS, HOUR_MS } from '../event-time';
 import { ProfileRetention } from '../profile-retention';
 import {
   luaCounterIndexes,
@@ -17,7 +17,7 @@ import {
   VARINT_COUNTERS,
   WAREHOUSE_ENTRY_FORMAT,
 } from './profile-layout';
-import { EVENT_ARGUMENT_FORMAT } from './event-argument';
+import { EVENT_ARGUMENT_FORMAT, INCREMENT_OF_ONE_FLAG } from './event-argument';
 
 /** How re-published copies are recognised: see the fingerprint section of the README. */
 export interface FingerprintPolicy {
@@ -65,6 +65,8 @@ export function buildApplyProfileScript(
     OVERFLOWED_FLAG,
     EXACT_MAX: EXACT_INTEGER_MAX.toString(),
     DAY_MS,
+    HOUR_MS,
+    INCREMENT_OF_ONE_FLAG,
     KEPT_DAYS: retention.keptDays,
     LATE_STOCK_MS: retention.lateStockEventMs,
     STOCK_STATE_MS: retention.stockStateMs,

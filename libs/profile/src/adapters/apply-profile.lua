@@ -151,12 +151,29 @@ local function addExact(total, increment)
   return sum
 end
 
-local function addCounters(target, increments)
-  for index = 1, COUNTER_COUNT do target[index] = addExact(target[index], increments[index]) end
+-- An event's increments are sparse: { counter index, value, counter index, value, … } for
+-- its non-zero counters only (adding zero never changes a sum nor overflows it); `length`
+-- says how much of the (reused) table is this event's.
+local function addIncrements(target, increments, length)
+  for at = 1, length, 2 do
+    local index = increments[at]
+    target[index] = addExact(target[index], increments[at + 1])
+  end
 end
 
 local function foldIntoCarry(counters)
   for index = 1, #CARRIED_COUNTERS do carried[index] = addExact(carried[index], counters[CARRIED_COUNTERS[index]]) end
+end
+
+-- Position in `carried` of each carried counter index.
+local CARRIED_POSITION = {}
+for position = 1, #CARRIED_COUNTERS do CARRIED_POSITION[CARRIED_COUNTERS[position]] = position end
+
+local function foldIncrementsIntoCarry(increments, length)
+  for at = 1, length, 2 do
+    local position = CARRIED_POSITION[increments[at]]
+    if position then carried[position] = addExact(carried[position], increments[at + 1]) end
+  end
 end
 
 local function decodedCounters(entry)
@@ -330,153 +347,192 @@ local function applyEvent(e)
   if e.time > h.newest then h.newest = e.time end
   local keptFromDay = (h.newest - h.newest % DAY_MS) / DAY_MS - KEPT_DAYS + 1
   trimDaysBefore(keptFromDay)
-  if e.day < keptFromDay then foldIntoCarry(e.counters) else addCounters(dayCounters(e.day), e.counters) end
+  if e.day < keptFromDay then
+    foldIncrementsIntoCarry(e.increments, e.incrementsLength)
+  else
+    addIncrements(dayCounters(e.day), e.increments, e.incrementsLength)
+  end
   if e.stockKind ~= 0 then applyStock(e) end
 end
 
+-- One event at a time: the batch loop decodes each event into the same table, which nothing
+-- keeps past the event (the stock state copies what it keeps), rather than making a table
+-- (and a table of increments) per event.
+local e = {
+  offset = 0, fingerprint = '', time = 0, currency = NO_CURRENCY, day = 0, hour = 0, tie = 0,
+  increments = {}, incrementsLength = 0, stockKind = 0, stockKey = false, onHand = 0, value = 0,
+}
+
+-- The day, hour and tie-breaker are not sent: they follow from the time and the fingerprint
+-- (see event-argument.ts).
 local function decodeEvent(packed, from, to)
-  local e, counterCount, at = {}, 0, from
-  e.offset, e.fingerprint, e.time, e.day, e.hour, e.currency, e.tie, counterCount, at = struct.unpack(EVENT_FORMAT, packed, from)
-  e.counters = {}
-  for index = 1, COUNTER_COUNT do e.counters[index] = 0 end
-  for _ = 1, counterCount do
-    local index, value
-    index, value, at = struct.unpack('>BI7', packed, at)
+  local offset, fingerprint, time, currency, counterCount, at = struct.unpack(EVENT_FORMAT, packed, from)
+  local increments = e.increments
+  for position = 1, counterCount * 2, 2 do
+    local index, value = string.byte(packed, at), 1
+    if index >= INCREMENT_OF_ONE_FLAG then
+      index, at = index - INCREMENT_OF_ONE_FLAG, at + 1
+    else
+      value, at = struct.unpack('>I7', packed, at + 1)
+    end
     if index < 1 or index > COUNTER_COUNT then error('profile: counter index ' .. index .. ' out of range') end
-    e.counters[index] = value
+    increments[position], increments[position + 1] = index, value
   end
-  e.stockKind, at = struct.unpack('>B', packed, at)
-  if e.stockKind ~= 0 then
+  local stockKind
+  stockKind, at = struct.unpack('>B', packed, at)
+  if stockKind ~= 0 then
     e.stockKey, at = struct.unpack('>c6', packed, at)
-    if e.stockKind == STOCK_SNAPSHOT then e.onHand, e.value, at = struct.unpack('>I7I7', packed, at) end
+    if stockKind == STOCK_SNAPSHOT then e.onHand, e.value, at = struct.unpack('>I7I7', packed, at) end
   end
   if at ~= to then error('profile: malformed event argument') end
-  return e
+  e.offset, e.fingerprint, e.time, e.currency, e.stockKind = offset, fingerprint, time, currency, stockKind
+  e.incrementsLength = counterCount * 2
+  e.day, e.hour = (time - time % DAY_MS) / DAY_MS, (time - time % HOUR_MS) / HOUR_MS
+  e.tie = string.byte(fingerprint, 1) * 256 + string.byte(fingerprint, 2)
 end
 
 -- ---------------------------------------------------------------- fingerprints
 -- [u32 newest hour][u32 fingerprint count], then groups of [count × 8-byte fingerprint]
--- [u8 count][u32 event-time hour], walked back from the end. New fingerprints of this call
--- wait in `pending` and are written once at the end.
+-- [u8 count][u32 event-time hour]. The stored groups are indexed once per call; what the
+-- call forgets or remembers is kept in tables and the value is written once at the end.
+--
+-- Each new newest hour forgets the groups and pending fingerprints more than
+-- FINGERPRINT_HOURS behind it. Rather than rebuilding both on every new hour (once per event
+-- for a merchant with an event an hour), forgetting is lazy: `forgottenBefore` only rises,
+-- so an entry older than it is forgotten for the rest of the call, and is skipped where it
+-- is read and dropped when the value is written (or when the count must be exact, past
+-- FINGERPRINTS_MAX). Which fingerprints count as seen, and the value written, are the same as
+-- forgetting at once.
 
 local seen = redis.call('GET', fingerprintKey)
-local newestHour, storedCount = 0, 0
-if seen then
-  newestHour, storedCount = struct.unpack(SEEN_HEADER_FORMAT, seen)
-else
-  seen = struct.pack(SEEN_HEADER_FORMAT, 0, 0)
-end
-local pending, pendingSet = {}, {}
-local seenChanged = false
-
--- Calls visit(fingerprintsStart, groupEnd, count, hour) for each stored group, newest
--- written first, until it returns true.
-local function eachStoredGroup(visit)
-  local groupEnd = #seen + 1
+local newestHour = 0
+if seen then newestHour = struct.unpack(SEEN_HEADER_FORMAT, seen) else seen = '' end
+-- Stored groups in stored order: { first = position of the first fingerprint, count, hour, dropped }.
+local groups = {}
+do
+  local reversed, groupEnd = {}, #seen + 1
   while groupEnd > SEEN_HEADER_BYTES + 1 do
     local count, hour = struct.unpack(GROUP_TRAILER_FORMAT, seen, groupEnd - GROUP_TRAILER_BYTES)
-    local fingerprintsStart = groupEnd - GROUP_TRAILER_BYTES - count * FINGERPRINT_BYTES
-    if fingerprintsStart <= SEEN_HEADER_BYTES then error('fingerprints: corrupt group in ' .. fingerprintKey) end
-    if visit(fingerprintsStart, groupEnd, count, hour) then return end
-    groupEnd = fingerprintsStart
+    local first = groupEnd - GROUP_TRAILER_BYTES - count * FINGERPRINT_BYTES
+    if first <= SEEN_HEADER_BYTES then error('fingerprints: corrupt group in ' .. fingerprintKey) end
+    reversed[#reversed + 1] = { first = first, count = count, hour = hour, dropped = false }
+    groupEnd = first
   end
+  for index = #reversed, 1, -1 do groups[#groups + 1] = reversed[index] end
 end
+-- Fingerprints remembered by this call, in order, as parallel arrays (a table per entry would
+-- cost more than the rest of the entry's work); and the index of the latest entry of each
+-- fingerprint (an earlier one with the same bytes is always forgotten: a fingerprint is only
+-- remembered when no live entry has it).
+local pendingFingerprints, pendingHours, pendingDropped, pendingCount = {}, {}, {}, 0
+local pendingByFingerprint = {}
+local forgottenBefore = -1
+local seenChanged = false
+-- Entries stored or pending, forgotten ones included until compacted: an upper bound of the live count.
+local entryCount = 0
+for _, group in ipairs(groups) do entryCount = entryCount + group.count end
 
-local function isFingerprintSlot(position)
-  local slot = false
-  eachStoredGroup(function(fingerprintsStart, groupEnd)
-    if position < fingerprintsStart then return false end
-    slot = position < groupEnd - GROUP_TRAILER_BYTES and (position - fingerprintsStart) % FINGERPRINT_BYTES == 0
-    return true
-  end)
-  return slot
+local function isLiveGroup(group) return not group.dropped and group.hour >= forgottenBefore end
+local function isLivePending(index) return not pendingDropped[index] and pendingHours[index] >= forgottenBefore end
+
+-- Physically drops forgotten groups and pending entries; entryCount becomes exact.
+local function compact()
+  local keptGroups, count = {}, 0
+  for _, group in ipairs(groups) do
+    if isLiveGroup(group) then
+      keptGroups[#keptGroups + 1] = group
+      count = count + group.count
+    end
+  end
+  local fingerprints, hours, kept = {}, {}, 0
+  pendingByFingerprint = {}
+  for index = 1, pendingCount do
+    if isLivePending(index) then
+      kept = kept + 1
+      fingerprints[kept], hours[kept] = pendingFingerprints[index], pendingHours[index]
+      pendingByFingerprint[pendingFingerprints[index]] = kept
+    end
+  end
+  groups, entryCount = keptGroups, count + kept
+  pendingFingerprints, pendingHours, pendingDropped, pendingCount = fingerprints, hours, {}, kept
 end
 
 local function fingerprintSeen(fingerprint)
-  if pendingSet[fingerprint] then return true end
+  local index = pendingByFingerprint[fingerprint]
+  if index and isLivePending(index) then return true end
   local from = SEEN_HEADER_BYTES + 1
   while true do
     local at = string.find(seen, fingerprint, from, true)
     if at == nil then return false end
-    if isFingerprintSlot(at) then return true end
+    for _, group in ipairs(groups) do
+      local slotsEnd = group.first + group.count * FINGERPRINT_BYTES
+      if at >= group.first and at < slotsEnd then
+        if (at - group.first) % FINGERPRINT_BYTES == 0 and isLiveGroup(group) then return true end
+        break
+      end
+    end
     from = at + 1
   end
-end
-
-local function keepStoredGroups(keep)
-  local parts, count = {}, 0
-  eachStoredGroup(function(fingerprintsStart, groupEnd, n, hour)
-    if keep(hour, fingerprintsStart) then
-      table.insert(parts, 1, string.sub(seen, fingerprintsStart, groupEnd - 1))
-      count = count + n
-    end
-  end)
-  table.insert(parts, 1, struct.pack(SEEN_HEADER_FORMAT, 0, 0))
-  seen, storedCount, seenChanged = table.concat(parts), count, true
-end
-
-local function keepPending(keep)
-  local kept = {}
-  pendingSet = {}
-  for _, entry in ipairs(pending) do
-    if keep(entry.hour) then
-      kept[#kept + 1] = entry
-      pendingSet[entry.fingerprint] = true
-    end
-  end
-  pending = kept
 end
 
 local function advanceHour(hour)
   if hour <= newestHour then return end
   newestHour, seenChanged = hour, true
-  local cutoff = newestHour - FINGERPRINT_HOURS
-  local stale = false
-  eachStoredGroup(function(_, _, _, groupHour)
-    stale = groupHour < cutoff
-    return stale
-  end)
-  local fresh = function(groupHour) return groupHour >= cutoff end
-  if stale then keepStoredGroups(fresh) end
-  keepPending(fresh)
+  forgottenBefore = newestHour - FINGERPRINT_HOURS
 end
 
--- Past FINGERPRINTS_MAX, the oldest hour goes first (a very busy merchant's horizon shrinks).
+-- Past FINGERPRINTS_MAX, the oldest hour goes first (a very busy merchant's horizon shrinks):
+-- the oldest stored group (the last one stored, among equally old), else the first pending.
+-- Called on a compacted state only.
 local function forgetOldest()
-  local oldestHour, oldestStart = nil, nil
-  eachStoredGroup(function(fingerprintsStart, _, _, hour)
-    if oldestHour == nil or hour < oldestHour then oldestHour, oldestStart = hour, fingerprintsStart end
-  end)
-  if oldestStart then
-    keepStoredGroups(function(_, fingerprintsStart) return fingerprintsStart ~= oldestStart end)
-  else
-    table.remove(pending, 1)
-    keepPending(function() return true end)
+  local oldest = nil
+  for index = #groups, 1, -1 do
+    if oldest == nil or groups[index].hour < oldest.hour then oldest = groups[index] end
   end
+  if oldest then
+    oldest.dropped = true
+    entryCount = entryCount - oldest.count
+  elseif pendingCount > 0 then
+    pendingDropped[1] = true
+    entryCount = entryCount - 1
+  end
+  compact()
 end
 
 local function rememberFingerprint(fingerprint, hour)
-  pending[#pending + 1] = { fingerprint = fingerprint, hour = hour }
-  pendingSet[fingerprint], seenChanged = true, true
-  while storedCount + #pending > FINGERPRINTS_MAX do forgetOldest() end
+  pendingCount = pendingCount + 1
+  pendingFingerprints[pendingCount], pendingHours[pendingCount] = fingerprint, hour
+  pendingByFingerprint[fingerprint] = pendingCount
+  entryCount, seenChanged = entryCount + 1, true
+  if entryCount > FINGERPRINTS_MAX then
+    compact()
+    while entryCount > FINGERPRINTS_MAX do forgetOldest() end
+  end
 end
 
--- The stored groups, then the pending fingerprints (extending the last group when they share its hour).
+-- The live stored groups, then the pending fingerprints (extending the last group when they share its hour).
 local function encodeFingerprints()
-  local parts = { struct.pack(SEEN_HEADER_FORMAT, newestHour, storedCount + #pending) }
+  compact()
+  local parts = { struct.pack(SEEN_HEADER_FORMAT, newestHour, entryCount) }
   local group = nil
-  if #seen > SEEN_HEADER_BYTES and pending[1] then
-    local count, hour = struct.unpack(GROUP_TRAILER_FORMAT, seen, #seen - GROUP_TRAILER_BYTES + 1)
-    if hour == pending[1].hour then group = { count = count, hour = hour } end
+  local last = groups[#groups]
+  if last and pendingCount > 0 and last.hour == pendingHours[1] then group = { count = last.count, hour = last.hour } end
+  for index, stored in ipairs(groups) do
+    local slotsEnd = stored.first + stored.count * FINGERPRINT_BYTES
+    if index == #groups and group then
+      parts[#parts + 1] = string.sub(seen, stored.first, slotsEnd - 1)
+    else
+      parts[#parts + 1] = string.sub(seen, stored.first, slotsEnd + GROUP_TRAILER_BYTES - 1)
+    end
   end
-  parts[2] = string.sub(seen, SEEN_HEADER_BYTES + 1, #seen - (group and GROUP_TRAILER_BYTES or 0))
-  for _, entry in ipairs(pending) do
-    if group and (group.hour ~= entry.hour or group.count == 255) then
+  for index = 1, pendingCount do
+    local hour = pendingHours[index]
+    if group and (group.hour ~= hour or group.count == 255) then
       parts[#parts + 1] = struct.pack(GROUP_TRAILER_FORMAT, group.count, group.hour)
       group = nil
     end
-    if group == nil then group = { count = 0, hour = entry.hour } end
-    parts[#parts + 1] = entry.fingerprint
+    if group == nil then group = { count = 0, hour = hour } end
+    parts[#parts + 1] = pendingFingerprints[index]
     group.count = group.count + 1
   end
   if group then parts[#parts + 1] = struct.pack(GROUP_TRAILER_FORMAT, group.count, group.hour) end
@@ -486,34 +542,37 @@ end
 -- ---------------------------------------------------------------- the batch
 
 local position = positions[slot]
-local statuses = {}
+local statuses, statusCount = {}, 0
 local events = ARGV[4]
 local nextEvent = 1
 while nextEvent <= #events do
   local length = struct.unpack('>H', events, nextEvent)
-  local e = decodeEvent(events, nextEvent + 2, nextEvent + 2 + length)
+  decodeEvent(events, nextEvent + 2, nextEvent + 2 + length)
   nextEvent = nextEvent + 2 + length
   local mismatch = e.currency ~= NO_CURRENCY and h.currency ~= NO_CURRENCY and e.currency ~= h.currency
+  local status
   if position.partition == partition and e.offset <= position.through then
     -- Redelivered: already handled. A mismatch is reported again so its dead letter is not lost.
-    statuses[#statuses + 1] = mismatch and 'C' or 'R'
+    status = mismatch and 'C' or 'R'
   else
     if position.partition ~= partition then position.partition, position.from = partition, e.offset end
     position.through, profileChanged = e.offset, true
     if mismatch then
-      statuses[#statuses + 1] = 'C'
+      status = 'C'
     else
       advanceHour(e.hour)
       local inHorizon = e.hour >= newestHour - FINGERPRINT_HOURS
       if inHorizon and fingerprintSeen(e.fingerprint) then
-        statuses[#statuses + 1] = 'F'
+        status = 'F'
       else
         applyEvent(e)
         if inHorizon then rememberFingerprint(e.fingerprint, e.hour) end
-        statuses[#statuses + 1] = 'A'
+        status = 'A'
       end
     end
   end
+  statusCount = statusCount + 1
+  statuses[statusCount] = status
 end
 
 -- Every value is computed before anything is written: a script that fails half-way would

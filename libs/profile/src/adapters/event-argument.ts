@@ -1,4 +1,3 @@
-import { hourIndexOf } from '../event-time';
 import { ProfileDelta } from '../profile-delta';
 import { OFFSET_MAX } from './profile-layout';
 
@@ -6,16 +5,24 @@ import { OFFSET_MAX } from './profile-layout';
  * A merchant's events as the Lua script reads them: one binary argument holding, per event,
  * a u16 length then the event packed as below (what profileDelta computed). One argument
  * per call rather than one per event keeps the client's encoding and the script's argument
- * handling cheap.
- *   u48 offset · 8 fingerprint · u48 timeMs · u16 day · u32 hour · 3 currency (zero bytes: none)
- *   · u16 tieBreaker · u8 n · n × (u8 counter index, 1-based · u56 increment)
+ * handling cheap; and every byte not sent is a byte neither side copies or parses:
+ *   u48 offset · 8 fingerprint · u48 timeMs · 3 currency (zero bytes: none) · u8 n
+ *   · n × counter: u8 (0x80 | counter index, 1-based) for an increment of 1, the usual one,
+ *     else u8 counter index · u56 increment
  *   · u8 stock kind (0 none, 1 snapshot, 2 stock-out, 3 restocked)
  *   · if a stock kind: 6 key · if a snapshot: u56 onHandUnits · u56 inventoryValueMinor
+ * The script derives the rest of the delta from these: the day and the hour from timeMs
+ * (both floors, as dayIndexOf and hourIndexOf), the tie-breaker from the fingerprint's
+ * first two bytes (as tieBreakerOf).
  */
-export const EVENT_ARGUMENT_FORMAT = '>I6c8I6HI4c3HB';
-const FIXED_BYTES = 32;
+export const EVENT_ARGUMENT_FORMAT = '>I6c8I6c3B';
+const FIXED_BYTES = 24;
+/** The flag, on a counter's index byte, of an increment of exactly 1 (no value follows). */
+export const INCREMENT_OF_ONE_FLAG = 0x80;
 const COUNTER_BYTES = 8;
 const LENGTH_PREFIX_BYTES = 2;
+/** A paid order: the fixed part, its two counters and the length prefix, rounded up. */
+const TYPICAL_EVENT_BYTES = 40;
 
 const STOCK_KIND_CODE = { SNAPSHOT: 1, STOCKOUT: 2, RESTOCKED: 3 } as const;
 
@@ -25,11 +32,22 @@ export interface PositionedDelta {
   readonly delta: ProfileDelta;
 }
 
-const writeUInt56 = (buffer: Buffer, value: bigint, at: number): number => {
-  if (value < 0n || value >= 2n ** 56n) throw new RangeError(`${value} does not fit 56 bits`);
-  buffer.writeUInt8(Number(value >> 48n), at);
+const TWO_POW_48 = 2 ** 48;
+const UINT56_LIMIT = 2n ** 56n;
+const SAFE_INTEGER_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A u56, big-endian. Counters and amounts are far below 2^53: they go through a Number, not bigint arithmetic. */
+function writeUInt56(buffer: Buffer, value: bigint, at: number): number {
+  if (value < 0n || value >= UINT56_LIMIT) throw new RangeError(`${value} does not fit 56 bits`);
+  if (value <= SAFE_INTEGER_MAX) {
+    const number = Number(value);
+    const high = Math.floor(number / TWO_POW_48);
+    buffer[at] = high;
+    return buffer.writeUIntBE(number - high * TWO_POW_48, at + 1, 6);
+  }
+  buffer[at] = Number(value >> 48n);
   return buffer.writeUIntBE(Number(value & 0xffffffffffffn), at + 1, 6);
-};
+}
 
 function offsetNumber(offset: string): number {
   const value = Number(offset);
@@ -42,33 +60,49 @@ function offsetNumber(offset: string): number {
 const stockBytes = (delta: ProfileDelta): number =>
   delta.stock === null ? 0 : delta.stock.kind === 'SNAPSHOT' ? 6 + 14 : 6;
 
-function nonZeroCounters(delta: ProfileDelta): number {
-  let count = 0;
-  for (const value of delta.counters) if (value !== 0n) count += 1;
-  return count;
+/** The bytes the non-zero counters take. */
+function counterBytes(delta: ProfileDelta): number {
+  let bytes = 0;
+  for (const value of delta.counters) {
+    if (value !== 0n) bytes += value === 1n ? 1 : COUNTER_BYTES;
+  }
+  return bytes;
 }
 
-const eventBytes = (delta: ProfileDelta): number =>
-  FIXED_BYTES + nonZeroCounters(delta) * COUNTER_BYTES + 1 + stockBytes(delta);
+/** Three ASCII letters (the schema's ISO 4217 form), or three zero bytes for none. */
+function writeCurrency(buffer: Buffer, currency: string | null, at: number): number {
+  if (currency === null) {
+    buffer[at] = buffer[at + 1] = buffer[at + 2] = 0;
+  } else {
+    if (currency.length !== 3) throw new RangeError(`currency ${currency} is not three letters`);
+    // Byte by byte: a native string write costs more than the three bytes themselves.
+    for (let index = 0; index < 3; index += 1) buffer[at + index] = currency.charCodeAt(index) & 0xff;
+  }
+  return at + 3;
+}
 
 function writeEvent(buffer: Buffer, start: number, offset: string, delta: ProfileDelta): number {
   let at = buffer.writeUIntBE(offsetNumber(offset), start, 6);
   at += buffer.write(delta.fingerprint, at, 8, 'hex');
   at = buffer.writeUIntBE(delta.eventTimeMs, at, 6);
-  at = buffer.writeUInt16BE(delta.day, at);
-  at = buffer.writeUInt32BE(hourIndexOf(delta.eventTimeMs), at);
-  if (delta.currency === null) buffer.fill(0, at, at + 3);
-  else buffer.write(delta.currency, at, 3, 'latin1');
-  at += 3;
-  at = buffer.writeUInt16BE(delta.tieBreaker, at);
-  at = buffer.writeUInt8(nonZeroCounters(delta), at);
-  delta.counters.forEach((value, index) => {
-    if (value === 0n) return;
-    at = buffer.writeUInt8(index + 1, at);
-    at = writeUInt56(buffer, value, at);
-  });
+  at = writeCurrency(buffer, delta.currency, at);
+  const counterCountAt = at++;
+  let counterCount = 0;
+  const counters = delta.counters;
+  for (let index = 0; index < counters.length; index += 1) {
+    const value = counters[index]!;
+    if (value === 0n) continue;
+    counterCount += 1;
+    if (value === 1n) {
+      buffer[at++] = INCREMENT_OF_ONE_FLAG | (index + 1);
+    } else {
+      buffer[at++] = index + 1;
+      at = writeUInt56(buffer, value, at);
+    }
+  }
+  buffer[counterCountAt] = counterCount;
   const stock = delta.stock;
-  at = buffer.writeUInt8(stock === null ? 0 : STOCK_KIND_CODE[stock.kind], at);
+  buffer[at++] = stock === null ? 0 : STOCK_KIND_CODE[stock.kind];
   if (stock !== null) {
     at += buffer.write(
       stock.kind === 'SNAPSHOT' ? stock.warehouseKey : stock.stockKeepingUnitKey,
@@ -84,16 +118,51 @@ function writeEvent(buffer: Buffer, start: number, offset: string, delta: Profil
   return at;
 }
 
+/**
+ * Builds one script call's events argument, event by event, in offset order: each event is
+ * encoded as soon as its delta is known, so the deltas of a batch need not be kept until the
+ * call is sent. The buffer grows by doubling; `bytes()` is the argument.
+ */
+export class EventArgumentWriter {
+  private buffer: Buffer;
+  private length = 0;
+  private eventCount = 0;
+
+  constructor(expectedEvents = 16) {
+    this.buffer = Buffer.allocUnsafe(Math.max(1, expectedEvents) * TYPICAL_EVENT_BYTES);
+  }
+
+  /** Events appended so far. */
+  get count(): number {
+    return this.eventCount;
+  }
+
+  append(offset: string, delta: ProfileDelta): void {
+    const size = FIXED_BYTES + counterBytes(delta) + 1 + stockBytes(delta);
+    this.reserve(LENGTH_PREFIX_BYTES + size);
+    const start = this.buffer.writeUInt16BE(size, this.length);
+    const end = writeEvent(this.buffer, start, offset, delta);
+    if (end !== start + size) throw new Error(`event argument is ${end - start} bytes, expected ${size}`);
+    this.length = end;
+    this.eventCount += 1;
+  }
+
+  /** The argument: every appended event, each behind its u16 length. */
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
+
+  private reserve(bytes: number): void {
+    if (this.length + bytes <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + bytes));
+    this.buffer.copy(grown, 0, 0, this.length);
+    this.buffer = grown;
+  }
+}
+
 /** Packs a merchant's events, in offset order, into the script's events argument. */
 export function encodeEventArguments(events: readonly PositionedDelta[]): Buffer {
-  const sizes = events.map(({ delta }) => eventBytes(delta));
-  const buffer = Buffer.allocUnsafe(sizes.reduce((sum, size) => sum + LENGTH_PREFIX_BYTES + size, 0));
-  let at = 0;
-  events.forEach(({ offset, delta }, index) => {
-    const start = buffer.writeUInt16BE(sizes[index]!, at);
-    at = writeEvent(buffer, start, offset, delta);
-    if (at !== start + sizes[index]!)
-      throw new Error(`event argument is ${at - start} bytes, expected ${sizes[index]}`);
-  });
-  return buffer;
+  const writer = new EventArgumentWriter(events.length);
+  for (const { offset, delta } of events) writer.append(offset, delta);
+  return writer.bytes();
 }

@@ -1,14 +1,14 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { ContractViolation, DeadLetterReason, type AnyCloudEvent } from '@lendstream/contracts';
 import { MerchantProfile } from '../merchant-profile';
-import { isProfileInputEvent, ProfileDelta, profileDelta } from '../profile-delta';
+import { fillProfileDelta, isProfileInputEvent, newProfileDeltaDraft } from '../profile-delta';
 import { ProfileRetention } from '../profile-retention';
 import { isTypeOfSource, profileSourceOfTopic } from '../profile-source';
 import { PROFILE_SOURCES, ProfileSource, ProfileState } from '../profile-state';
 import { readWindows } from '../read-windows';
 import { MessageApplyOutcome, outcomeOfLetter, rejectedOutcome } from './apply-outcome';
 import { buildApplyProfileScript, ProfileScript } from './apply-profile-script';
-import { encodeEventArguments } from './event-argument';
+import { EventArgumentWriter } from './event-argument';
 import { decodeProfile } from './profile-codec';
 import { NO_PARTITION } from './profile-layout';
 import { fingerprintKey, profileKey } from './redis-profile-keys';
@@ -21,16 +21,18 @@ export interface ProfileBatch {
   readonly messages: readonly { readonly offset: string; readonly event: AnyCloudEvent }[];
 }
 
-interface PendingEvent {
-  /** Position in the batch. */
-  readonly index: number;
-  readonly offset: string;
-  readonly delta: ProfileDelta;
-}
-
+/**
+ * One script call: a run of up to eventsPerCallMax events of one merchant, encoded as they
+ * were planned. Per event it keeps only what its outcome needs (parallel arrays, no object
+ * per event): the batch keeps the events themselves, and the deltas are not kept at all.
+ */
 interface ScriptCall {
   readonly merchantId: string;
-  readonly events: readonly PendingEvent[];
+  readonly events: EventArgumentWriter;
+  /** Position in the batch of each event. */
+  readonly indexes: number[];
+  readonly eventTimesMs: number[];
+  readonly currencies: (string | null)[];
 }
 
 const wrongTopic = (event: AnyCloudEvent, topic: string): ContractViolation => ({
@@ -81,18 +83,20 @@ export class RedisProfileStore {
       throw new RangeError(`partition ${batch.partition} is outside 0..${NO_PARTITION - 1}`);
     }
     const outcomes: MessageApplyOutcome[] = new Array(batch.messages.length);
-    const pendingByMerchant = pendingEventsByMerchant(batch, source, outcomes);
-    // Wave k holds the k-th chunk of every merchant: a merchant's chunks run in order, one
+    const callsByMerchant = planScriptCalls(batch, source, outcomes, this.eventsPerCallMax);
+    // Wave k holds the k-th call of every merchant: a merchant's calls run in order, one
     // round trip per wave (one in all unless a merchant has more than eventsPerCallMax events).
     for (let wave = 0; ; wave += 1) {
       const calls: ScriptCall[] = [];
-      for (const [merchantId, pending] of pendingByMerchant) {
-        const events = pending.slice(wave * this.eventsPerCallMax, (wave + 1) * this.eventsPerCallMax);
-        if (events.length > 0) calls.push({ merchantId, events });
+      for (const merchantCalls of callsByMerchant.values()) {
+        const call = merchantCalls[wave];
+        if (call !== undefined) calls.push(call);
       }
       if (calls.length === 0) break;
       const answers = await this.runCalls(source, batch.partition, calls);
-      calls.forEach((call, callIndex) => recordAnswers(call, answers[callIndex]!, outcomes));
+      for (let index = 0; index < calls.length; index += 1) {
+        recordAnswers(batch, calls[index]!, answers[index]!, outcomes);
+      }
     }
     return outcomes;
   }
@@ -147,7 +151,7 @@ export class RedisProfileStore {
         slot,
         partition,
         this.fingerprintKeyTtlMs,
-        encodeEventArguments(events),
+        events.bytes(),
       );
     }
     const results = await pipeline.exec();
@@ -158,16 +162,22 @@ export class RedisProfileStore {
 }
 
 /**
- * Computes each message's delta and groups them by merchant, in offset order; messages the
- * profile refuses (wrong topic, absurd amount or date) get their outcome at once.
+ * Computes each message's delta, encodes it at once into its merchant's current call (a new
+ * call every eventsPerCallMax events), in offset order; messages the profile refuses (wrong
+ * topic, absurd amount or date) get their outcome at once.
  */
-function pendingEventsByMerchant(
+function planScriptCalls(
   batch: ProfileBatch,
   source: ProfileSource,
   outcomes: MessageApplyOutcome[],
-): Map<string, PendingEvent[]> {
-  const pendingByMerchant = new Map<string, PendingEvent[]>();
-  batch.messages.forEach(({ offset, event }, index) => {
+  eventsPerCallMax: number,
+): Map<string, ScriptCall[]> {
+  const callsByMerchant = new Map<string, ScriptCall[]>();
+  const { messages } = batch;
+  // One draft for the whole batch: each event's delta is encoded before the next overwrites it.
+  const delta = newProfileDeltaDraft();
+  for (let index = 0; index < messages.length; index += 1) {
+    const { offset, event } = messages[index]!;
     const merchantId = (event.data as { merchantId: string }).merchantId;
     if (!isProfileInputEvent(event) || !isTypeOfSource(event.type, source)) {
       outcomes[index] = rejectedOutcome(
@@ -176,31 +186,46 @@ function pendingEventsByMerchant(
         Date.parse(event.time),
         wrongTopic(event, batch.topic),
       );
-      return;
+      continue;
     }
-    const delta = profileDelta(event);
-    if (!delta.ok) {
-      outcomes[index] = rejectedOutcome(offset, merchantId, Date.parse(event.time), delta.error);
-      return;
+    const refused = fillProfileDelta(event, delta);
+    if (refused !== null) {
+      outcomes[index] = rejectedOutcome(offset, merchantId, Date.parse(event.time), refused);
+      continue;
     }
-    const pending = pendingByMerchant.get(merchantId);
-    if (pending === undefined) pendingByMerchant.set(merchantId, [{ index, offset, delta: delta.value }]);
-    else pending.push({ index, offset, delta: delta.value });
-  });
-  return pendingByMerchant;
+    let merchantCalls = callsByMerchant.get(merchantId);
+    if (merchantCalls === undefined) callsByMerchant.set(merchantId, (merchantCalls = []));
+    let call = merchantCalls[merchantCalls.length - 1];
+    if (call === undefined || call.events.count >= eventsPerCallMax) {
+      call = { merchantId, events: new EventArgumentWriter(), indexes: [], eventTimesMs: [], currencies: [] };
+      merchantCalls.push(call);
+    }
+    call.events.append(offset, delta);
+    call.indexes.push(index);
+    call.eventTimesMs.push(delta.eventTimeMs);
+    call.currencies.push(delta.currency);
+  }
+  return callsByMerchant;
 }
 
-function recordAnswers(call: ScriptCall, letters: string, outcomes: MessageApplyOutcome[]): void {
-  if (letters.length !== call.events.length) {
-    throw new Error(`profile script answered ${letters.length} statuses for ${call.events.length} events`);
+function recordAnswers(
+  batch: ProfileBatch,
+  call: ScriptCall,
+  letters: string,
+  outcomes: MessageApplyOutcome[],
+): void {
+  const { indexes } = call;
+  if (letters.length !== indexes.length) {
+    throw new Error(`profile script answered ${letters.length} statuses for ${indexes.length} events`);
   }
-  call.events.forEach(({ index, offset, delta }, position) => {
+  for (let position = 0; position < indexes.length; position += 1) {
+    const index = indexes[position]!;
     outcomes[index] = outcomeOfLetter(
       letters[position]!,
-      offset,
+      batch.messages[index]!.offset,
       call.merchantId,
-      delta.eventTimeMs,
-      delta.currency,
+      call.eventTimesMs[position]!,
+      call.currencies[position]!,
     );
-  });
+  }
 }
