@@ -14,6 +14,8 @@ describe('apiOptionsFromEnv', () => {
       profileKeyPrefix: 'lp',
       rateLimit: { windowMs: 60_000, reads: 600, writes: 60, anonymous: 60, keyPrefix: 'ratelimit' },
       trustProxyHops: 0,
+      topicNamespace: undefined,
+      deadLetterIndexer: { enabled: true, groupId: 'lendstream-api-dead-letters' },
     });
   });
 
@@ -36,6 +38,9 @@ describe('apiOptionsFromEnv', () => {
         API_RATE_LIMIT_ANONYMOUS: '7',
         API_RATE_LIMIT_KEY_PREFIX: 'rl:blue',
         API_TRUST_PROXY_HOPS: '2',
+        KAFKA_TOPIC_NAMESPACE: 'test-a',
+        API_DEAD_LETTER_INDEXER: 'off',
+        API_DEAD_LETTER_GROUP_ID: 'ops-dlq',
       }),
     ).toMatchObject({
       port: 0,
@@ -48,6 +53,8 @@ describe('apiOptionsFromEnv', () => {
       profileKeyPrefix: 'rebuild-2',
       rateLimit: { windowMs: 1_000, reads: 0, writes: 5, anonymous: 7, keyPrefix: 'rl:blue' },
       trustProxyHops: 2,
+      topicNamespace: 'test-a',
+      deadLetterIndexer: { enabled: false, groupId: 'ops-dlq' },
     });
   });
 
@@ -70,6 +77,9 @@ describe('apiOptionsFromEnv', () => {
     ['API_RATE_LIMIT_ANONYMOUS', '1000001'],
     ['API_RATE_LIMIT_KEY_PREFIX', 'has space'],
     ['API_TRUST_PROXY_HOPS', '11'],
+    ['KAFKA_TOPIC_NAMESPACE', 'a.b'],
+    ['API_DEAD_LETTER_INDEXER', 'yes'],
+    ['API_DEAD_LETTER_GROUP_ID', 'has space'],
   ])('refuses %s=%s, naming the variable', (variable, value) => {
     expect(() => apiOptionsFromEnv({ [variable]: value })).toThrow(InvalidEnvironmentError);
     expect(() => apiOptionsFromEnv({ [variable]: value })).toThrow(variable);

@@ -51,6 +51,13 @@ export interface ApiOptions {
    * client address (X-Forwarded-For), which the anonymous rate limit is keyed on.
    */
   readonly trustProxyHops: number;
+  /** `KAFKA_TOPIC_NAMESPACE`: `<namespace>.<topic>` for the topics it reads (tests, benchmarks). */
+  readonly topicNamespace?: string;
+  /**
+   * The dead-letter indexer (`API_DEAD_LETTER_INDEXER`, on by default): consumes scf.dlq.v1 into
+   * the table GET /v1/dead-letters reads, in consumer group `API_DEAD_LETTER_GROUP_ID` (replicas share it).
+   */
+  readonly deadLetterIndexer: { readonly enabled: boolean; readonly groupId: string };
   readonly logLevels?: readonly NestLogLevel[] | false;
 }
 
@@ -60,6 +67,7 @@ export const API_DEFAULTS = {
   databasePoolSize: 10,
   healthTimeoutMs: 2_000,
   idempotencyPurgeIntervalMs: 3_600_000,
+  deadLetterGroupId: 'lendstream-api-dead-letters',
 } as const;
 
 const corsOrigins = z.preprocess(
@@ -94,6 +102,18 @@ export const apiEnvSchema = z.object({
     'expected 1-64 characters of A-Z a-z 0-9 . _ : -',
   ),
   API_TRUST_PROXY_HOPS: wholeNumber(0, 10, 0),
+  KAFKA_TOPIC_NAMESPACE: optionalMatching(
+    /^[A-Za-z0-9_-]{1,100}$/,
+    'expected 1-100 letters, digits, "_" or "-"',
+  ),
+  API_DEAD_LETTER_INDEXER: z.preprocess(
+    unsetIfEmpty,
+    z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
+  ),
+  API_DEAD_LETTER_GROUP_ID: optionalMatching(
+    /^[A-Za-z0-9._-]{1,255}$/,
+    'expected 1-255 letters, digits, ".", "_" or "-"',
+  ),
 });
 
 /** Reads and validates the environment; throws InvalidEnvironmentError naming every bad variable. */
@@ -120,6 +140,11 @@ export function apiOptionsFromEnv(source: EnvSource = process.env): ApiOptions {
       keyPrefix: env.API_RATE_LIMIT_KEY_PREFIX ?? RATE_LIMIT_DEFAULTS.keyPrefix,
     },
     trustProxyHops: env.API_TRUST_PROXY_HOPS,
+    topicNamespace: env.KAFKA_TOPIC_NAMESPACE,
+    deadLetterIndexer: {
+      enabled: env.API_DEAD_LETTER_INDEXER === 'on',
+      groupId: env.API_DEAD_LETTER_GROUP_ID ?? API_DEFAULTS.deadLetterGroupId,
+    },
     logLevels: NEST_LOG_LEVELS[env.LOG_LEVEL],
   };
 }

@@ -7,6 +7,8 @@ import { API_OPTIONS } from './api-tokens';
 import { AuditController } from './audit/audit.controller';
 import { ManualLineCommands } from './credit-line/manual-line-commands';
 import { ManualLineController } from './credit-line/manual-line.controller';
+import { DeadLetterIndexerService } from './dead-letters/dead-letter-indexer.service';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { DocsController } from './docs/docs.controller';
 import { OpenApiDocumentService } from './docs/openapi-document.service';
 import {
@@ -14,7 +16,9 @@ import {
   apiRedisProvider,
   DependencyClientsShutdown,
 } from './health/dependency-clients';
+import { apiMetricsRegistryProvider } from './health/api-observability';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './health/metrics.controller';
 import { ReadinessService } from './health/readiness.service';
 import { IdempotencyPurgeScheduler } from './idempotency-purge.scheduler';
 import { LendingRoutesModule } from './lending/lending-routes.module';
@@ -48,11 +52,13 @@ export class ApiModule {
       ],
       controllers: [
         HealthController,
+        MetricsController,
         MerchantCreditController,
         MerchantProfileController,
         ManualLineController,
         PortfolioBudgetController,
         AuditController,
+        DeadLettersController,
         DocsController,
       ],
       providers: [
@@ -61,10 +67,12 @@ export class ApiModule {
         apiKafkaAdminProvider,
         DependencyClientsShutdown,
         ReadinessService,
+        apiMetricsRegistryProvider,
         IdempotencyPurgeScheduler,
         apiProfileStoreProvider,
         ManualLineCommands,
         OpenApiDocumentService,
+        DeadLetterIndexerService,
       ],
     };
   }

@@ -52,6 +52,8 @@ export class ApiProcess {
         API_PORT: '0',
         API_IDEMPOTENCY_PURGE_INTERVAL_MS: '0',
         API_RATE_LIMIT_KEY_PREFIX: uniqueRateLimitPrefix(),
+        // Off unless a test needs it: it would index the stack's own scf.dlq.v1 into the test's database.
+        API_DEAD_LETTER_INDEXER: 'off',
         ...env,
       },
     });

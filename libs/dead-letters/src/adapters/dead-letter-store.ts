@@ -142,3 +142,28 @@ export async function listDeadLetters(
     pageKey: { deadLetteredAt: row.page_at, position: row.position },
   }));
 }
+
+/** How many dead letters the index holds of one reason. */
+export interface DeadLetterReasonCount {
+  readonly reason: string;
+  readonly count: number;
+  /** ISO instant of the newest one. */
+  readonly latestAt: string;
+}
+
+/** The most reasons counted: codes are a short, stable list (CONTRACT.md); more means garbage reasons. */
+const REASONS_COUNTED_MAX = 100;
+
+/** Dead letters by reason, most first. */
+export async function countDeadLettersByReason(manager: EntityManager): Promise<DeadLetterReasonCount[]> {
+  const rows: Array<{ reason: string; count: string; latest_at: Date }> = await manager.query(
+    `SELECT reason, count(*)::text AS count, max(dead_lettered_at) AS latest_at
+     FROM dead_letters GROUP BY reason ORDER BY count(*) DESC, reason LIMIT $1`,
+    [REASONS_COUNTED_MAX],
+  );
+  return rows.map((row) => ({
+    reason: row.reason,
+    count: Number(row.count),
+    latestAt: row.latest_at.toISOString(),
+  }));
+}

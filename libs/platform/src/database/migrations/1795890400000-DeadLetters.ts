@@ -11,11 +11,26 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * size, `payload_truncated` says whether it was cut): a huge or binary value costs the index
  * at most a few KiB. The table grows with bad input only; it may be purged by age
  * (dead_lettered_at) without loss, since the topic holds the records themselves.
+ *
+ * It replaces the `dead_letters` table of InboxOutbox1732800000000, which nothing ever wrote
+ * (dead letters went to the topic only): that one is dropped when empty, and kept as
+ * `dead_letters_v0` should a deployment have filled it by hand.
  */
 export class DeadLetters1795890400000 implements MigrationInterface {
   name = 'DeadLetters1795890400000';
 
   async up(db: QueryRunner): Promise<void> {
+    await db.query(`
+      DO $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM dead_letters) THEN
+          ALTER TABLE dead_letters RENAME TO dead_letters_v0;
+          ALTER INDEX dead_letters_by_reason_newest RENAME TO dead_letters_v0_by_reason_newest;
+          ALTER TABLE dead_letters_v0 RENAME CONSTRAINT dead_letters_pkey TO dead_letters_v0_pkey;
+        ELSE
+          DROP TABLE dead_letters;
+        END IF;
+      END $$`);
     await db.query(`
       CREATE TABLE dead_letters (
         position          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -58,5 +73,21 @@ export class DeadLetters1795890400000 implements MigrationInterface {
 
   async down(db: QueryRunner): Promise<void> {
     await db.query(`DROP TABLE IF EXISTS dead_letters`);
+    // InboxOutbox1732800000000's table, as it was.
+    await db.query(`
+      CREATE TABLE dead_letters (
+        id          bigserial   PRIMARY KEY,
+        topic       text        NOT NULL,
+        partition   integer     NOT NULL,
+        "offset"    text        NOT NULL,
+        reason      text        NOT NULL,
+        error       text        NOT NULL,
+        service     text        NOT NULL,
+        key         text        NULL,
+        value       bytea       NULL,
+        headers     jsonb       NOT NULL DEFAULT '{}'::jsonb,
+        created_at  timestamptz NOT NULL DEFAULT now()
+      )`);
+    await db.query(`CREATE INDEX dead_letters_by_reason_newest ON dead_letters (reason, created_at DESC)`);
   }
 }
