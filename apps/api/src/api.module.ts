@@ -16,9 +16,7 @@ import {
   apiRedisProvider,
   DependencyClientsShutdown,
 } from './health/dependency-clients';
-import { apiMetricsRegistryProvider } from './health/api-observability';
 import { HealthController } from './health/health.controller';
-import { MetricsController } from './health/metrics.controller';
 import { ReadinessService } from './health/readiness.service';
 import { IdempotencyPurgeScheduler } from './idempotency-purge.scheduler';
 import { LendingRoutesModule } from './lending/lending-routes.module';
@@ -52,7 +50,6 @@ export class ApiModule {
       ],
       controllers: [
         HealthController,
-        MetricsController,
         MerchantCreditController,
         MerchantProfileController,
         ManualLineController,
@@ -67,7 +64,6 @@ export class ApiModule {
         apiKafkaAdminProvider,
         DependencyClientsShutdown,
         ReadinessService,
-        apiMetricsRegistryProvider,
         IdempotencyPurgeScheduler,
         apiProfileStoreProvider,
         ManualLineCommands,
