@@ -44,6 +44,11 @@ export class ServiceProcess {
         KAFKA_BROKERS: testEndpoints.kafkaBrokers.join(','),
         REDIS_URL: testEndpoints.redisUrl,
         LOG_LEVEL: 'info',
+        // No health and metrics listener unless a test asks for one: suites run side by side, and
+        // the workers' default ports (3001-3003) would collide.
+        PROFILER_HTTP_PORT: '0',
+        UNDERWRITER_HTTP_PORT: '0',
+        LENDING_HTTP_PORT: '0',
         ...spec.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

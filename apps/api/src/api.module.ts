@@ -16,7 +16,9 @@ import {
   apiRedisProvider,
   DependencyClientsShutdown,
 } from './health/dependency-clients';
+import { apiMetricsRegistryProvider } from './health/api-observability';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './health/metrics.controller';
 import { ReadinessService } from './health/readiness.service';
 import { IdempotencyPurgeScheduler } from './idempotency-purge.scheduler';
 import { LendingRoutesModule } from './lending/lending-routes.module';
@@ -50,6 +52,7 @@ export class ApiModule {
       ],
       controllers: [
         HealthController,
+        MetricsController,
         MerchantCreditController,
         MerchantProfileController,
         ManualLineController,
@@ -64,6 +67,7 @@ export class ApiModule {
         apiKafkaAdminProvider,
         DependencyClientsShutdown,
         ReadinessService,
+        apiMetricsRegistryProvider,
         IdempotencyPurgeScheduler,
         apiProfileStoreProvider,
         ManualLineCommands,

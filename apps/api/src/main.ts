@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { describeAuthSettings } from '@lendstream/platform';
+import { describeAuthSettings, JsonLogger } from '@lendstream/platform';
 import { apiOptionsFromEnv } from './api-config';
+import { API_SERVICE_NAME } from './health/api-observability';
 import { startApi } from './start-api';
 
 /**
@@ -9,6 +10,8 @@ import { startApi } from './start-api';
  * lets those in flight finish, then closes Postgres, Redis and Kafka, and exits 0.
  */
 async function main(): Promise<void> {
+  // JSON lines from the first one on, a bad environment's error included.
+  Logger.overrideLogger(JsonLogger.forProcess(API_SERVICE_NAME));
   const options = apiOptionsFromEnv();
   const logger = new Logger('Api');
   const api = await startApi(options, { handleSignals: true });

@@ -2,8 +2,12 @@ import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type Redis from 'ioredis';
+import type { Registry } from 'prom-client';
 import {
   configureHttpApp,
+  httpObservabilityMiddleware,
+  JsonLogger,
+  METRICS_REGISTRY,
   rateLimitMiddleware,
   RedisRateLimiter,
   TOKEN_VERIFIER,
@@ -12,6 +16,7 @@ import {
 import type { ApiOptions } from './api-config';
 import { API_REDIS } from './api-tokens';
 import { ApiModule } from './api.module';
+import { API_SERVICE_NAME } from './health/api-observability';
 
 export interface ApiHandle {
   readonly app: NestExpressApplication;
@@ -33,13 +38,14 @@ export async function startApi(
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(options), {
     // The JSON body is read by configureHttpApp (its limit, its errors), not by Nest's default parser.
     bodyParser: false,
+    // One JSON object per line (JsonLogger); `false` silences Nest (tests of the conventions).
     logger:
-      options.logLevels === undefined
-        ? undefined
-        : options.logLevels === false
-          ? false
-          : [...options.logLevels],
+      options.logLevels === false
+        ? false
+        : new JsonLogger({ service: API_SERVICE_NAME, levels: options.logLevels }),
   });
+  // First of all: every answer, even a 401 or a 429, is timed and logged with its request id.
+  app.use(httpObservabilityMiddleware(app.get<Registry>(METRICS_REGISTRY)));
   // The client address behind this many proxies is the one the anonymous rate limit counts.
   if (options.trustProxyHops > 0) app.set('trust proxy', options.trustProxyHops);
   configureHttpApp(app, {

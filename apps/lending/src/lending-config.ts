@@ -8,6 +8,7 @@ import {
 } from '@lendstream/lending';
 import {
   EnvSource,
+  HEALTH_TIMEOUT_MS_DEFAULT,
   loadEnvWith,
   NEST_LOG_LEVELS,
   NestLogLevel,
@@ -39,6 +40,10 @@ export interface LendingOptions {
   readonly reviewLoansMax: number;
   /** The lending policy: v1, with the holdback share and write-off days from the environment. */
   readonly policy: LendingPolicy;
+  /** Port of `/health/live`, `/health/ready` and `/metrics` (`LENDING_HTTP_PORT`, default 3003; 0 or unset in-process = none). */
+  readonly httpPort?: number;
+  /** Each readiness probe (Kafka, Postgres) fails after this long. */
+  readonly healthTimeoutMs?: number;
   /** Backoff of a failing batch (tests shorten it). */
   readonly retry?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
   readonly logLevels?: readonly NestLogLevel[] | false;
@@ -54,6 +59,7 @@ export const LENDING_DEFAULTS = {
   reviewIntervalMs: 900_000,
   reviewChunkSize: REVIEW_DEFAULTS.chunkSize,
   reviewLoansMax: REVIEW_DEFAULTS.limit,
+  httpPort: 3003,
 } as const;
 
 export { lendingPolicyFromEnv };
@@ -75,6 +81,7 @@ export const lendingEnvSchema = z.object({
   LENDING_REVIEW_INTERVAL_MS: wholeNumber(0, 86_400_000, LENDING_DEFAULTS.reviewIntervalMs),
   LENDING_REVIEW_CHUNK: wholeNumber(1, 5_000, LENDING_DEFAULTS.reviewChunkSize),
   LENDING_REVIEW_LOANS_MAX: wholeNumber(1, 10_000_000, LENDING_DEFAULTS.reviewLoansMax),
+  LENDING_HTTP_PORT: wholeNumber(0, 65_535, LENDING_DEFAULTS.httpPort),
 });
 
 /** Reads and validates the environment; throws InvalidEnvironmentError naming every bad variable. */
@@ -93,6 +100,8 @@ export function lendingOptionsFromEnv(source: EnvSource = process.env): LendingO
     reviewChunkSize: env.LENDING_REVIEW_CHUNK,
     reviewLoansMax: env.LENDING_REVIEW_LOANS_MAX,
     policy: lendingPolicyOf(env.LENDING_HOLDBACK_SHARE_BPS, env.LENDING_WRITE_OFF_DAYS_PAST_DUE),
+    httpPort: env.LENDING_HTTP_PORT,
+    healthTimeoutMs: HEALTH_TIMEOUT_MS_DEFAULT,
     logLevels: NEST_LOG_LEVELS[env.LOG_LEVEL],
   };
 }

@@ -1,16 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import type { Registry } from 'prom-client';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule, OutboxRelayModule } from '@lendstream/messaging';
 import { dataSourceOptions } from '@lendstream/platform';
 import type { LendingOptions } from './lending-config';
 import { LendingInputController } from './lending-input.controller';
 import { LendingInputService } from './lending-input.service';
+import { lendingObservabilityProviders } from './lending-observability';
 import { LENDING_CLOCK, LENDING_OPTIONS } from './lending-tokens';
 import { ReviewScheduler } from './review.scheduler';
 
 @Module({})
 export class LendingModule {
-  static forRoot(options: LendingOptions): DynamicModule {
+  static forRoot(options: LendingOptions, registry: Registry): DynamicModule {
     return {
       module: LendingModule,
       imports: [
@@ -36,6 +38,7 @@ export class LendingModule {
         { provide: LENDING_CLOCK, useValue: () => new Date() },
         LendingInputService,
         ReviewScheduler,
+        ...lendingObservabilityProviders(options, registry),
       ],
     };
   }

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { JsonLogger } from '@lendstream/platform';
 import { lendingOptionsFromEnv } from './lending-config';
-import { startLending } from './start-lending';
+import { LENDING_SERVICE_NAME, startLending } from './start-lending';
 
 /**
  * Lending: consumes treasury's answers (`scf.treasury.v1`), the settled orders
@@ -11,6 +12,8 @@ import { startLending } from './start-lending';
  * relay, then closes Kafka and Postgres.
  */
 async function main(): Promise<void> {
+  // JSON lines from the first one on, a bad environment's error included.
+  Logger.overrideLogger(JsonLogger.forProcess(LENDING_SERVICE_NAME));
   const options = lendingOptionsFromEnv();
   const lending = await startLending(options, { handleSignals: true });
   new Logger('Lending').log(

@@ -1,5 +1,6 @@
 import { INestMicroservice } from '@nestjs/common';
-import { startBatchMicroservice } from '@lendstream/messaging';
+import { PrometheusConsumerMetrics, startBatchMicroservice } from '@lendstream/messaging';
+import { createMetricsRegistry, JsonLogger } from '@lendstream/platform';
 import type { LendingOptions } from './lending-config';
 import { LendingModule } from './lending.module';
 
@@ -16,12 +17,14 @@ export interface LendingHandle {
  * drawdown requests: for main.ts, and for the demo and benchmarks that run it in-process.
  * Resolves once the consumer has joined its group.
  */
-export function startLending(
+export async function startLending(
   options: LendingOptions,
   { handleSignals = false }: { handleSignals?: boolean } = {},
 ): Promise<LendingHandle> {
+  // One registry per app: the transport counts into it, `/metrics` serves it.
+  const registry = createMetricsRegistry(LENDING_SERVICE_NAME);
   return startBatchMicroservice(
-    LendingModule.forRoot(options),
+    LendingModule.forRoot(options, registry),
     {
       brokers: options.kafkaBrokers,
       clientId: options.clientId,
@@ -31,7 +34,12 @@ export function startLending(
       maxBatchSize: options.batchSize,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
       retry: options.retry,
+      metrics: new PrometheusConsumerMetrics(registry),
     },
-    { logLevels: options.logLevels, handleSignals },
+    {
+      logLevels: options.logLevels,
+      logger: new JsonLogger({ service: LENDING_SERVICE_NAME, levels: options.logLevels || undefined }),
+      handleSignals,
+    },
   );
 }

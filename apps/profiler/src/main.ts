@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { JsonLogger } from '@lendstream/platform';
 import { profilerOptionsFromEnv } from './profiler-config';
-import { startProfiler } from './start-profiler';
+import { PROFILER_SERVICE_NAME, startProfiler } from './start-profiler';
 
 /**
  * The profiler: consumes the order, warehouse and logistics topics into the rolling
@@ -9,6 +10,8 @@ import { startProfiler } from './start-profiler';
  * batch in flight, then closes Kafka and Redis.
  */
 async function main(): Promise<void> {
+  // JSON lines from the first one on, a bad environment's error included.
+  Logger.overrideLogger(JsonLogger.forProcess(PROFILER_SERVICE_NAME));
   const options = profilerOptionsFromEnv();
   const profiler = await startProfiler(options, { handleSignals: true });
   new Logger('Profiler').log(

@@ -14,6 +14,8 @@ describe('profilerOptionsFromEnv', () => {
       topicNamespace: undefined,
       partitionsConsumedConcurrently: PROFILER_DEFAULTS.partitionsConsumedConcurrently,
       redisCommandTimeoutMs: PROFILER_DEFAULTS.redisCommandTimeoutMs,
+      httpPort: 3001,
+      healthTimeoutMs: 2_000,
       logLevels: ['fatal', 'error', 'warn', 'log'],
     });
   });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { KEY_PREFIX_PATTERN, DEFAULT_KEY_PREFIX } from '@lendstream/profile';
 import {
   EnvSource,
+  HEALTH_TIMEOUT_MS_DEFAULT,
   loadEnvWith,
   NEST_LOG_LEVELS,
   NestLogLevel,
@@ -30,6 +31,10 @@ export interface ProfilerOptions {
   readonly partitionsConsumedConcurrently: number;
   /** A Redis command slower than this fails the batch, which the transport retries (`REDIS_COMMAND_TIMEOUT_MS`). */
   readonly redisCommandTimeoutMs: number;
+  /** Port of `/health/live`, `/health/ready` and `/metrics` (`PROFILER_HTTP_PORT`, default 3001; 0 or unset in-process = none). */
+  readonly httpPort?: number;
+  /** Each readiness probe (Kafka, Redis) fails after this long. */
+  readonly healthTimeoutMs?: number;
   /** Backoff of a failing batch (tests shorten it). */
   readonly retry?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
   /** Nest's log levels (from `LOG_LEVEL`); false silences Nest. */
@@ -47,6 +52,7 @@ export const PROFILER_DEFAULTS = {
   clientId: 'lendstream-profiler',
   partitionsConsumedConcurrently: 3,
   redisCommandTimeoutMs: 5_000,
+  httpPort: 3001,
 } as const;
 
 export const profilerEnvSchema = z.object({
@@ -64,6 +70,7 @@ export const profilerEnvSchema = z.object({
   ),
   PROFILER_PARTITIONS_CONCURRENTLY: wholeNumber(1, 64, PROFILER_DEFAULTS.partitionsConsumedConcurrently),
   REDIS_COMMAND_TIMEOUT_MS: wholeNumber(100, 60_000, PROFILER_DEFAULTS.redisCommandTimeoutMs),
+  PROFILER_HTTP_PORT: wholeNumber(0, 65_535, PROFILER_DEFAULTS.httpPort),
   KAFKA_TOPIC_NAMESPACE: optionalMatching(
     /^[A-Za-z0-9_-]{1,100}$/,
     'expected 1-100 letters, digits, "_" or "-"',
@@ -84,6 +91,8 @@ export function profilerOptionsFromEnv(source: EnvSource = process.env): Profile
     topicNamespace: env.KAFKA_TOPIC_NAMESPACE,
     partitionsConsumedConcurrently: env.PROFILER_PARTITIONS_CONCURRENTLY,
     redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+    httpPort: env.PROFILER_HTTP_PORT,
+    healthTimeoutMs: HEALTH_TIMEOUT_MS_DEFAULT,
     logLevels: NEST_LOG_LEVELS[env.LOG_LEVEL],
   };
 }

@@ -1,14 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import type { Registry } from 'prom-client';
 import { MessagingModule } from '@lendstream/messaging';
 import { ProfileInputController } from './profile-input.controller';
 import { ProfileIngestService } from './profile-ingest.service';
 import { ProfileRedisShutdown, profileRedisProvider, profileStoreProvider } from './profile-redis';
 import type { ProfilerOptions } from './profiler-config';
+import { profilerObservabilityProviders } from './profiler-observability';
 import { PROFILER_OPTIONS } from './profiler-tokens';
 
 @Module({})
 export class ProfilerModule {
-  static forRoot(options: ProfilerOptions): DynamicModule {
+  static forRoot(options: ProfilerOptions, registry: Registry): DynamicModule {
     return {
       module: ProfilerModule,
       imports: [
@@ -25,6 +27,7 @@ export class ProfilerModule {
         profileStoreProvider,
         ProfileRedisShutdown,
         ProfileIngestService,
+        ...profilerObservabilityProviders(options, registry),
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { INestMicroservice } from '@nestjs/common';
-import { startBatchMicroservice } from '@lendstream/messaging';
+import { PrometheusConsumerMetrics, startBatchMicroservice } from '@lendstream/messaging';
+import { createMetricsRegistry, JsonLogger } from '@lendstream/platform';
 import { RedisProfileStore } from '@lendstream/profile';
 import { PROFILER_DEFAULTS, type ProfilerOptions } from './profiler-config';
 import { ProfilerModule } from './profiler.module';
@@ -27,8 +28,10 @@ export async function startProfiler(
   options: ProfilerOptions,
   { handleSignals = false }: { handleSignals?: boolean } = {},
 ): Promise<ProfilerHandle> {
+  // One registry per app: the transport counts into it, `/metrics` serves it.
+  const registry = createMetricsRegistry(PROFILER_SERVICE_NAME);
   const service = await startBatchMicroservice(
-    ProfilerModule.forRoot(options),
+    ProfilerModule.forRoot(options, registry),
     {
       brokers: options.kafkaBrokers,
       clientId: options.clientId,
@@ -39,8 +42,13 @@ export async function startProfiler(
       ...fetchLimits(options.fetchBytesPerPartition ?? PROFILER_DEFAULTS.fetchBytesPerPartition),
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
       retry: options.retry,
+      metrics: new PrometheusConsumerMetrics(registry),
     },
-    { logLevels: options.logLevels, handleSignals },
+    {
+      logLevels: options.logLevels,
+      logger: new JsonLogger({ service: PROFILER_SERVICE_NAME, levels: options.logLevels || undefined }),
+      handleSignals,
+    },
   );
   return { app: service.app, store: service.app.get(RedisProfileStore), close: service.close };
 }

@@ -1,9 +1,11 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Topics } from '@lendstream/contracts';
 import type { BatchOutcome, InboundBatch } from '@lendstream/messaging';
 import { LoanEvent, UnderwritingService } from '@lendstream/credit';
 import { BudgetSweepScheduler, mayFreeHeadroom } from './budget-sweep.scheduler';
+import { decisionLatencies } from './decision-latency';
+import { DECISION_LATENCY, type DecisionLatency } from './underwriter-observability';
 
 /**
  * Lending's loan events in: the merchant's line is decided again at once, so a loan past due
@@ -11,13 +13,19 @@ import { BudgetSweepScheduler, mayFreeHeadroom } from './budget-sweep.scheduler'
  * event, and a loan repaid lets the line recover. Each event is recorded in the inbox with the
  * decision, like a profile signal.
  */
-const LOAN_EVENT_TYPES = new Set<string>(['loan.activated', 'loan.overdue', 'loan.repaid', 'loan.written-off']);
+const LOAN_EVENT_TYPES = new Set<string>([
+  'loan.activated',
+  'loan.overdue',
+  'loan.repaid',
+  'loan.written-off',
+]);
 
 @Controller()
 export class LoanEventController {
   constructor(
     private readonly underwriting: UnderwritingService,
     private readonly budgetSweep: BudgetSweepScheduler,
+    @Inject(DECISION_LATENCY) private readonly decisionLatency: DecisionLatency,
   ) {}
 
   @EventPattern(Topics.loans)
@@ -27,6 +35,8 @@ export class LoanEventController {
       // Only loan events live on scf.loans.v1; a new type added there later is not a reason to decide.
       .filter((event) => LOAN_EVENT_TYPES.has(event.type));
     const outcomes = await this.underwriting.underwriteSignals(loanEvents);
+    for (const sample of decisionLatencies(loanEvents, outcomes, Date.now()))
+      this.decisionLatency.observe({ trigger: sample.trigger }, sample.seconds);
     if (mayFreeHeadroom(outcomes)) this.budgetSweep.requestSweep();
     return {};
   }

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { JsonLogger } from '@lendstream/platform';
 import { underwriterOptionsFromEnv } from './underwriter-config';
-import { startUnderwriter } from './start-underwriter';
+import { UNDERWRITER_SERVICE_NAME, startUnderwriter } from './start-underwriter';
 
 /**
  * The underwriter: consumes profile signals, decides credit lines under the portfolio budget,
@@ -9,6 +10,8 @@ import { startUnderwriter } from './start-underwriter';
  * in flight, stops the sweep and the relay, then closes Kafka, Postgres and Redis.
  */
 async function main(): Promise<void> {
+  // JSON lines from the first one on, a bad environment's error included.
+  Logger.overrideLogger(JsonLogger.forProcess(UNDERWRITER_SERVICE_NAME));
   const options = underwriterOptionsFromEnv();
   const underwriter = await startUnderwriter(options, { handleSignals: true });
   new Logger('Underwriter').log(

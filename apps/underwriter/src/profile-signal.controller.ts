@@ -1,12 +1,14 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Topics, type CloudEvent } from '@lendstream/contracts';
 import type { BatchOutcome, InboundBatch } from '@lendstream/messaging';
 import { UnderwritingService } from '@lendstream/credit';
 import { BudgetSweepScheduler, mayFreeHeadroom } from './budget-sweep.scheduler';
+import { decisionLatencies } from './decision-latency';
+import { DECISION_LATENCY, type DecisionLatency } from './underwriter-observability';
 
 /**
- * Profile signals in; one line. Errors propagate: the transport retries the batch. A batch that
+ * Profile signals in; one line, and the decisions' latency observed. Errors propagate: the transport retries the batch. A batch that
  * may have freed headroom (a limit lowered, a line frozen or closed) asks for a budget sweep.
  */
 @Controller()
@@ -14,13 +16,15 @@ export class ProfileSignalController {
   constructor(
     private readonly underwriting: UnderwritingService,
     private readonly budgetSweep: BudgetSweepScheduler,
+    @Inject(DECISION_LATENCY) private readonly decisionLatency: DecisionLatency,
   ) {}
 
   @EventPattern(Topics.profileChanged)
   async profileChanged(@Payload() batch: InboundBatch<CloudEvent<'profile.changed'>>): Promise<BatchOutcome> {
-    const outcomes = await this.underwriting.underwriteSignals(
-      batch.messages.map((message) => message.event),
-    );
+    const signals = batch.messages.map((message) => message.event);
+    const outcomes = await this.underwriting.underwriteSignals(signals);
+    for (const sample of decisionLatencies(signals, outcomes, Date.now()))
+      this.decisionLatency.observe({ trigger: sample.trigger }, sample.seconds);
     if (mayFreeHeadroom(outcomes)) this.budgetSweep.requestSweep();
     return {};
   }

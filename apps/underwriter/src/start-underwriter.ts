@@ -1,5 +1,6 @@
 import { INestMicroservice } from '@nestjs/common';
-import { startBatchMicroservice } from '@lendstream/messaging';
+import { PrometheusConsumerMetrics, startBatchMicroservice } from '@lendstream/messaging';
+import { createMetricsRegistry, JsonLogger } from '@lendstream/platform';
 import type { UnderwriterOptions } from './underwriter-config';
 import { UnderwriterModule } from './underwriter.module';
 
@@ -19,8 +20,10 @@ export async function startUnderwriter(
   options: UnderwriterOptions,
   { handleSignals = false }: { handleSignals?: boolean } = {},
 ): Promise<UnderwriterHandle> {
+  // One registry per app: the transport counts into it, `/metrics` serves it.
+  const registry = createMetricsRegistry(UNDERWRITER_SERVICE_NAME);
   return startBatchMicroservice(
-    UnderwriterModule.forRoot(options),
+    UnderwriterModule.forRoot(options, registry),
     {
       brokers: options.kafkaBrokers,
       clientId: options.clientId,
@@ -30,7 +33,12 @@ export async function startUnderwriter(
       maxBatchSize: options.batchSize,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
       retry: options.retry,
+      metrics: new PrometheusConsumerMetrics(registry),
     },
-    { logLevels: options.logLevels, handleSignals },
+    {
+      logLevels: options.logLevels,
+      logger: new JsonLogger({ service: UNDERWRITER_SERVICE_NAME, levels: options.logLevels || undefined }),
+      handleSignals,
+    },
   );
 }

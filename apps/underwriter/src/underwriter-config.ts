@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { KEY_PREFIX_PATTERN, DEFAULT_KEY_PREFIX } from '@lendstream/profile';
 import {
   EnvSource,
+  HEALTH_TIMEOUT_MS_DEFAULT,
   loadEnvWith,
   NEST_LOG_LEVELS,
   NestLogLevel,
@@ -46,6 +47,10 @@ export interface UnderwriterOptions {
   readonly budgetSweepLines: number;
   readonly databasePoolSize: number;
   readonly redisCommandTimeoutMs: number;
+  /** Port of `/health/live`, `/health/ready` and `/metrics` (`UNDERWRITER_HTTP_PORT`, default 3002; 0 or unset in-process = none). */
+  readonly httpPort?: number;
+  /** Each readiness probe (Kafka, Postgres, Redis) fails after this long. */
+  readonly healthTimeoutMs?: number;
   /** Backoff of a failing batch (tests shorten it). */
   readonly retry?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
   readonly logLevels?: readonly NestLogLevel[] | false;
@@ -64,6 +69,7 @@ export const UNDERWRITER_DEFAULTS = {
   budgetSweepLines: 1_000,
   databasePoolSize: 10,
   redisCommandTimeoutMs: 5_000,
+  httpPort: 3002,
 } as const;
 
 /** The largest budget a bigint column holds. */
@@ -104,6 +110,7 @@ export const underwriterEnvSchema = z.object({
   BUDGET_SWEEP_LINES: wholeNumber(1, 1_000, UNDERWRITER_DEFAULTS.budgetSweepLines),
   UNDERWRITER_DATABASE_POOL_SIZE: wholeNumber(2, 100, UNDERWRITER_DEFAULTS.databasePoolSize),
   REDIS_COMMAND_TIMEOUT_MS: wholeNumber(100, 60_000, UNDERWRITER_DEFAULTS.redisCommandTimeoutMs),
+  UNDERWRITER_HTTP_PORT: wholeNumber(0, 65_535, UNDERWRITER_DEFAULTS.httpPort),
 });
 
 /** Reads and validates the environment; throws InvalidEnvironmentError naming every bad variable. */
@@ -126,6 +133,8 @@ export function underwriterOptionsFromEnv(source: EnvSource = process.env): Unde
     budgetSweepLines: env.BUDGET_SWEEP_LINES,
     databasePoolSize: env.UNDERWRITER_DATABASE_POOL_SIZE,
     redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+    httpPort: env.UNDERWRITER_HTTP_PORT,
+    healthTimeoutMs: HEALTH_TIMEOUT_MS_DEFAULT,
     logLevels: NEST_LOG_LEVELS[env.LOG_LEVEL],
   };
 }

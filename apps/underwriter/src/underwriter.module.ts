@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import type { Registry } from 'prom-client';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule, OutboxRelayModule } from '@lendstream/messaging';
 import { dataSourceOptions } from '@lendstream/platform';
@@ -6,6 +7,7 @@ import { BudgetSweepScheduler } from './budget-sweep.scheduler';
 import { LoanEventController } from './loan-event.controller';
 import { ProfileSignalController } from './profile-signal.controller';
 import type { UnderwriterOptions } from './underwriter-config';
+import { underwriterObservabilityProviders } from './underwriter-observability';
 import {
   profileReaderProvider,
   underwriterRedisProvider,
@@ -20,7 +22,7 @@ import {
 
 @Module({})
 export class UnderwriterModule {
-  static forRoot(options: UnderwriterOptions): DynamicModule {
+  static forRoot(options: UnderwriterOptions, registry: Registry): DynamicModule {
     return {
       module: UnderwriterModule,
       imports: [
@@ -49,6 +51,7 @@ export class UnderwriterModule {
         PortfolioBudgetSeeder,
         SilenceSweepScheduler,
         BudgetSweepScheduler,
+        ...underwriterObservabilityProviders(options, registry),
       ],
     };
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConsumerMetrics, noConsumerMetrics } from './consumer-metrics';
 import { KafkaClientOptions, kafkaClientShape } from './kafka-client-options';
 import { createConsoleLogger } from './logger';
 import { boundedRatio, identifier, parseOptions, topicNamespace, wholeNumber } from './options-validation';
@@ -49,6 +50,8 @@ export interface KafkaBatchTransportOptions extends KafkaClientOptions {
   readonly partitionsConsumedConcurrently?: number;
   /** On close, how long the chunk in flight may take to finish before the consumer disconnects anyway (default 15 s). */
   readonly drainTimeoutMs?: number;
+  /** Where events consumed, dead letters and lag are counted (none by default; see consumer-metrics.ts). */
+  readonly metrics?: ConsumerMetrics;
 }
 
 export interface ResolvedBatchTransportOptions extends Required<
@@ -119,5 +122,6 @@ export function resolveBatchTransportOptions(
     ...parsed,
     topicNamespace: parsed.topicNamespace,
     logger: options.logger ?? createConsoleLogger('warn'),
+    metrics: options.metrics ?? noConsumerMetrics,
   };
 }

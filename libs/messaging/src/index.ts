@@ -17,6 +17,7 @@ export * from './event-producer-options';
 export * from './topic-subscriptions';
 export * from './outbound-events';
 export * from './partition-batch-processor';
+export * from './consumer-metrics';
 export { createKafkaClient } from './adapters/kafka-client';
 export { KafkaEventProducer } from './adapters/kafka-event-producer';
 export { KafkaBatchConsumer } from './adapters/kafka-batch-consumer';
@@ -24,7 +25,9 @@ export type { BatchSubscription, BatchConsumerState } from './adapters/kafka-bat
 export { KafkaBatchTransport } from './adapters/kafka-batch-transport';
 export type { KafkaBatchTransportStatus, KafkaBatchTransportEvents } from './adapters/kafka-batch-transport';
 export { KafkaBatchContext } from './adapters/kafka-batch-context';
-export { createNestMessagingLogger } from './adapters/nest-messaging-logger';
+export { createNestMessagingLogger, structuredLogMessage } from './adapters/nest-messaging-logger';
+export type { StructuredLogMessage } from './adapters/nest-messaging-logger';
+export { PrometheusConsumerMetrics, CONSUMER_METRIC_NAMES } from './adapters/prometheus-consumer-metrics';
 export * from './messaging.module';
 export * from './inbox';
 export * from './outbox-messages';

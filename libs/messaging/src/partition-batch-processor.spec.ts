@@ -1,4 +1,5 @@
 import { createEvent, DeadLetterHeaders, DeadLetterReason, encodeEvent, Topics } from '@lendstream/contracts';
+import type { ConsumerMetrics } from './consumer-metrics';
 import type { DeadLetter } from './dead-letter';
 import type { BatchHandler, BatchOutcome, InboundBatch } from './inbound';
 import type { ConsumedRecord } from './kafka-record';
@@ -53,6 +54,14 @@ class Harness {
   deadLetterFailuresLeft = 0;
   heartbeatError: Error | undefined;
   readonly sentDeadLetters: DeadLetter[] = [];
+  readonly measured: string[] = [];
+  private readonly metrics: ConsumerMetrics = {
+    recordConsumed: (topic, counts) => this.measured.push(`consumed ${topic} ${JSON.stringify([...counts])}`),
+    recordDeadLettered: (topic, counts) =>
+      this.measured.push(`dead-lettered ${topic} ${JSON.stringify([...counts])}`),
+    recordLag: ({ groupId, topic, partition }, lag) =>
+      this.measured.push(`lag ${groupId} ${topic} ${partition} ${lag}`),
+  };
 
   constructor(
     readonly handler: BatchHandler,
@@ -108,12 +117,13 @@ class Harness {
         stopSignal: this.stopController.signal,
         clock: () => AT,
         random: () => 0,
+        metrics: this.metrics,
       },
     );
   }
 
-  run(records: readonly ConsumedRecord[]) {
-    const batch: PartitionBatch = { topic: TOPIC, partition: PARTITION, records };
+  run(records: readonly ConsumedRecord[], highWatermark?: string) {
+    const batch: PartitionBatch = { topic: TOPIC, partition: PARTITION, records, highWatermark };
     return this.processor().process(batch, this.controls);
   }
 
@@ -344,5 +354,84 @@ describe('PartitionBatchProcessor', () => {
         .processor()
         .process({ topic: 'elsewhere', partition: 0, records: [validRecord(1)] }, harness.controls),
     ).rejects.toThrow('No handler is routed for topic elsewhere');
+  });
+
+  describe('metrics and the log lines of a chunk', () => {
+    it('counts events by type, dead letters by reason and the lag after each chunk, once per chunk however often it is retried', async () => {
+      let failuresLeft = 2;
+      const harness = new Harness(
+        async (batch) => {
+          if (failuresLeft > 0 && batch.messages.some((message) => message.offset === '5')) {
+            failuresLeft -= 1;
+            throw new Error('ECONNREFUSED');
+          }
+          const foreign = batch.messages.find((message) => message.offset === '4');
+          return foreign === undefined
+            ? {}
+            : {
+                rejected: [
+                  { offset: '4', violation: { reason: DeadLetterReason.CURRENCY_MISMATCH, message: 'USD' } },
+                ],
+              };
+        },
+        { groupId: 'unit-group' },
+      );
+      await harness.run(
+        [validRecord(1), notJsonRecord(2), validRecord(3), validRecord(4), validRecord(5)],
+        '10',
+      );
+
+      expect(harness.measured).toEqual([
+        `consumed ${Topics.orders} [["order.paid",2]]`,
+        `dead-lettered ${Topics.orders} [["NOT_JSON",1]]`,
+        `lag unit-group ${Topics.orders} ${PARTITION} 6`,
+        `consumed ${Topics.orders} [["order.paid",2]]`,
+        `dead-lettered ${Topics.orders} [["CURRENCY_MISMATCH",1]]`,
+        `lag unit-group ${Topics.orders} ${PARTITION} 4`,
+      ]);
+    });
+
+    it('reports no lag without a high watermark, and uses the service name when no group is given', async () => {
+      const harness = new Harness(succeed);
+      await harness.run([validRecord(1)]);
+      expect(harness.measured).toEqual([`consumed ${Topics.orders} [["order.paid",1]]`]);
+      const withWatermark = new Harness(succeed);
+      await withWatermark.run([validRecord(1)], '2');
+      expect(withWatermark.measured.at(-1)).toBe(`lag unit-service ${Topics.orders} ${PARTITION} 0`);
+    });
+
+    it('names the events of a chunk on its retry lines, and a rejected event on its dead-letter line', async () => {
+      let failed = false;
+      const harness = new Harness(async (batch) => {
+        if (!failed) {
+          failed = true;
+          throw new Error('ECONNREFUSED');
+        }
+        return {
+          rejected: [
+            {
+              offset: batch.messages[0]!.offset,
+              violation: { reason: DeadLetterReason.CURRENCY_MISMATCH, message: 'USD' },
+            },
+          ],
+        };
+      });
+      await harness.run([validRecord(7), validRecord(8)]);
+
+      const retry = harness.logs.find((line) => line.message.includes('retrying the same chunk'))!;
+      expect(retry.fields).toMatchObject({
+        firstOffset: '7',
+        lastOffset: '8',
+        eventIds: ['e-7', 'e-8'],
+        eventCount: 2,
+      });
+      const deadLettered = harness.logs.find((line) => line.message === 'Dead-lettered records')!;
+      expect(deadLettered.fields).toMatchObject({
+        offset: '7',
+        eventId: 'e-7',
+        count: 1,
+        first: [{ offset: '7', eventId: 'e-7', reason: DeadLetterReason.CURRENCY_MISMATCH }],
+      });
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { ContractViolation, decodeEvent, err, ok, Result } from '@lendstream/contracts';
 import { validateBatchOutcome } from './batch-outcome';
 import { chunkByCount } from './chunking';
+import { ConsumerMetrics, countBy, noConsumerMetrics, offsetLag } from './consumer-metrics';
 import { buildDeadLetter, DeadLetter, describeViolation } from './dead-letter';
 import { describeError } from './describe-error';
 import type { BatchHandler, InboundBatch, InboundMessage, RejectedMessage } from './inbound';
@@ -32,6 +33,8 @@ export interface PartitionBatch {
   readonly topic: string;
   readonly partition: number;
   readonly records: readonly ConsumedRecord[];
+  /** The partition's high watermark when the batch was fetched (int64 string), for the lag metric. */
+  readonly highWatermark?: string;
 }
 
 /** The consumer client's controls for the batch being processed. */
@@ -58,6 +61,8 @@ export interface TopicRoute {
 
 export interface PartitionBatchProcessorSettings {
   readonly serviceName: string;
+  /** The consumer group, as the lag metric's label; the service name when none is given. */
+  readonly groupId?: string;
   readonly maxBatchSize: number;
   readonly retryPolicy: RetryPolicy;
   readonly heartbeatIntervalMs: number;
@@ -72,6 +77,8 @@ export interface PartitionBatchProcessorDependencies {
   readonly stopSignal: AbortSignal;
   readonly clock: () => Date;
   readonly random: () => number;
+  /** Counts what became of the records (none by default). */
+  readonly metrics?: ConsumerMetrics;
 }
 
 /** `interrupted`: the consumer is stopping or lost the partition; the unresolved rest is redelivered. */
@@ -94,10 +101,14 @@ interface DecodedChunk {
 const STOPPED = Symbol('stopped');
 
 export class PartitionBatchProcessor {
+  private readonly metrics: ConsumerMetrics;
+
   constructor(
     private readonly settings: PartitionBatchProcessorSettings,
     private readonly dependencies: PartitionBatchProcessorDependencies,
-  ) {}
+  ) {
+    this.metrics = dependencies.metrics ?? noConsumerMetrics;
+  }
 
   async process(batch: PartitionBatch, controls: PartitionBatchControls): Promise<BatchProcessingResult> {
     const route = this.dependencies.routes.get(batch.topic);
@@ -132,6 +143,10 @@ export class PartitionBatchProcessor {
       );
       if (handled === STOPPED) return false;
       rejected = handled;
+      this.metrics.recordConsumed(
+        route.contractTopic,
+        countBy(chunk.valid, (message) => message.event.type),
+      );
     }
 
     const deadLetters = this.deadLettersOf(batch, chunk, rejected);
@@ -140,10 +155,25 @@ export class PartitionBatchProcessor {
         this.dependencies.deadLetters.send(deadLetters),
       );
       if (sent === STOPPED) return false;
-      this.dependencies.logger.warn('Dead-lettered records', summariseDeadLetters(batch, deadLetters));
+      this.metrics.recordDeadLettered(
+        route.contractTopic,
+        countBy(deadLetters, (deadLetter) => deadLetter.violation.reason),
+      );
+      this.dependencies.logger.warn('Dead-lettered records', summariseDeadLetters(batch, chunk, deadLetters));
     }
 
-    controls.resolveOffset(chunk.records[chunk.records.length - 1]!.offset);
+    const lastOffset = chunk.records[chunk.records.length - 1]!.offset;
+    controls.resolveOffset(lastOffset);
+    const lag = offsetLag(batch.highWatermark, lastOffset);
+    if (lag !== undefined)
+      this.metrics.recordLag(
+        {
+          groupId: this.settings.groupId ?? this.settings.serviceName,
+          topic: route.contractTopic,
+          partition: batch.partition,
+        },
+        lag,
+      );
     await controls.heartbeat();
     await controls.commitOffsetsIfNecessary();
     return true;
@@ -256,14 +286,29 @@ export class PartitionBatchProcessor {
     return this.dependencies.stopSignal.aborted || !controls.isRunning() || controls.isStale();
   }
 
+  /** Where a chunk sits, and which events it holds: every line about a chunk names them. */
   private position(batch: PartitionBatch, chunk: DecodedChunk): Record<string, unknown> {
     return {
       topic: batch.topic,
       partition: batch.partition,
       firstOffset: chunk.records[0]?.offset,
       lastOffset: chunk.records[chunk.records.length - 1]?.offset,
+      ...eventIdFields(chunk.valid),
     };
   }
+}
+
+/** A log line names at most this many event ids; the offsets bound the rest. */
+const EVENT_IDS_PER_LOG_LINE = 10;
+
+/** `eventId` when the chunk holds one event, `eventIds` (the first few) when it holds more. */
+function eventIdFields(messages: readonly InboundMessage[]): Record<string, unknown> {
+  if (messages.length === 0) return {};
+  if (messages.length === 1) return { eventId: messages[0]!.event.id };
+  return {
+    eventIds: messages.slice(0, EVENT_IDS_PER_LOG_LINE).map((message) => message.event.id),
+    eventCount: messages.length,
+  };
 }
 
 /** A flood of poison makes one log line per chunk, not one per record; the first few are detailed. */
@@ -271,22 +316,30 @@ const DEAD_LETTERS_DETAILED_PER_LOG_LINE = 10;
 
 function summariseDeadLetters(
   batch: PartitionBatch,
+  chunk: DecodedChunk,
   deadLetters: readonly DeadLetter[],
 ): Record<string, unknown> {
   const countByReason: Record<string, number> = {};
   for (const deadLetter of deadLetters) {
     countByReason[deadLetter.violation.reason] = (countByReason[deadLetter.violation.reason] ?? 0) + 1;
   }
+  // A record the handler rejected was decoded, so its event id is known; an undecodable one has none.
+  const eventIdByOffset = new Map(chunk.valid.map((message) => [message.offset, message.event.id]));
+  const first = deadLetters.slice(0, DEAD_LETTERS_DETAILED_PER_LOG_LINE).map((deadLetter) => ({
+    offset: deadLetter.source.offset,
+    eventId: eventIdByOffset.get(deadLetter.source.offset),
+    reason: deadLetter.violation.reason,
+    error: describeViolation(deadLetter.violation),
+  }));
+  // A line about one record names it at the top level too, as every other line about one event does.
+  const single = deadLetters.length === 1 ? { offset: first[0]!.offset, eventId: first[0]!.eventId } : {};
   return {
     topic: batch.topic,
     partition: batch.partition,
+    ...single,
     count: deadLetters.length,
     countByReason,
-    first: deadLetters.slice(0, DEAD_LETTERS_DETAILED_PER_LOG_LINE).map((deadLetter) => ({
-      offset: deadLetter.source.offset,
-      reason: deadLetter.violation.reason,
-      error: describeViolation(deadLetter.violation),
-    })),
+    first,
   };
 }
 

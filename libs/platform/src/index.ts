@@ -38,3 +38,4 @@ export * from './auth/adapters/auth.decorators';
 export * from './auth/adapters/bearer-auth.guard';
 export * from './auth/adapters/route-access-audit';
 export * from './auth/auth.module';
+export * from './observability';

@@ -1,8 +1,14 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { ApiDocumented, ApiErrorCode, errorBody, Public } from '@lendstream/platform';
-import { describeNotReady, DependencyStatus } from './readiness';
+import {
+  ApiDocumented,
+  ApiErrorCode,
+  DependencyStatus,
+  describeNotReady,
+  errorBody,
+  Public,
+} from '@lendstream/platform';
 import { ReadinessService } from './readiness.service';
 
 /**

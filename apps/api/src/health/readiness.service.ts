@@ -4,7 +4,7 @@ import type { Admin } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { ApiOptions } from '../api-config';
 import { API_KAFKA_ADMIN, API_OPTIONS, API_REDIS } from '../api-tokens';
-import { checkReadiness, ReadinessReport } from './readiness';
+import { checkReadiness, ReadinessReport } from '@lendstream/platform';
 
 /** Kafka (describeCluster), Postgres (`SELECT 1`) and Redis (PING), each bounded by API_HEALTH_TIMEOUT_MS. */
 @Injectable()

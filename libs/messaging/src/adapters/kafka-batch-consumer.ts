@@ -72,6 +72,7 @@ export class KafkaBatchConsumer {
     this.processor = new PartitionBatchProcessor(
       {
         serviceName: options.serviceName,
+        groupId: options.groupId,
         maxBatchSize: options.maxBatchSize,
         retryPolicy: options.retry,
         heartbeatIntervalMs: options.heartbeatIntervalMs,
@@ -87,6 +88,7 @@ export class KafkaBatchConsumer {
         stopSignal: this.stopController.signal,
         clock: () => new Date(),
         random: Math.random,
+        metrics: options.metrics,
       },
     );
   }
@@ -219,7 +221,12 @@ export class KafkaBatchConsumer {
     const { batch } = payload;
     return this.processor
       .process(
-        { topic: batch.topic, partition: batch.partition, records: batch.messages },
+        {
+          topic: batch.topic,
+          partition: batch.partition,
+          records: batch.messages,
+          highWatermark: batch.highWatermark,
+        },
         {
           resolveOffset: (offset) => payload.resolveOffset(offset),
           heartbeat: () => payload.heartbeat(),

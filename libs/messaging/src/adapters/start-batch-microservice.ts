@@ -1,4 +1,4 @@
-import type { DynamicModule, INestMicroservice, LogLevel } from '@nestjs/common';
+import type { DynamicModule, INestMicroservice, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { KafkaBatchTransportOptions } from '../batch-transport-options';
 import { KafkaBatchTransport } from './kafka-batch-transport';
@@ -6,6 +6,8 @@ import { KafkaBatchTransport } from './kafka-batch-transport';
 export interface BatchMicroserviceOptions {
   /** Nest's log levels; false silences Nest; undefined keeps Nest's default. */
   readonly logLevels?: readonly LogLevel[] | false;
+  /** The app's logger (a structured one); `logLevels: false` still silences Nest. */
+  readonly logger?: LoggerService;
   /** Close cleanly on SIGTERM/SIGINT and exit 0 (main.ts); off for in-process use. */
   readonly handleSignals?: boolean;
 }
@@ -24,11 +26,11 @@ export interface BatchMicroservice {
 export async function startBatchMicroservice(
   module: DynamicModule,
   transportOptions: KafkaBatchTransportOptions,
-  { logLevels, handleSignals = false }: BatchMicroserviceOptions = {},
+  { logLevels, logger, handleSignals = false }: BatchMicroserviceOptions = {},
 ): Promise<BatchMicroservice> {
   const app = await NestFactory.createMicroservice(module, {
     strategy: new KafkaBatchTransport(transportOptions),
-    logger: logLevels === undefined ? undefined : logLevels === false ? false : [...logLevels],
+    logger: logLevels === false ? false : (logger ?? (logLevels === undefined ? undefined : [...logLevels])),
   });
   // process.exit(0) once closed, rather than Nest's default of re-raising the signal: a clean stop exits 0.
   if (handleSignals) app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });

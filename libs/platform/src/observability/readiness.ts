@@ -1,7 +1,7 @@
 /**
- * Readiness: is every dependency the API needs answering right now? Each probe runs at once,
- * bounded by a timeout; the report names what is down and why. Pure apart from the probes it
- * is given (and the timers that bound them).
+ * Readiness: is every dependency an app uses (Kafka, Postgres, Redis: exactly those it uses)
+ * answering right now? Each probe runs at once, bounded by a timeout; the report names what is
+ * down and why. Pure apart from the probes it is given (and the timers that bound them).
  */
 
 export type ReadinessProbe = () => Promise<unknown>;
@@ -36,7 +36,8 @@ export function describeNotReady(report: ReadinessReport): string {
   return `Not ready: ${down.join('; ')}`;
 }
 
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+/** Rejects with `timed out after N ms` when `promise` has not settled by then. */
+export function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
