@@ -15,9 +15,11 @@
  *
  * Flags: --merchants N (default 200), --days N (default 60), --seed S, --budget YUAN (the
  * portfolio budget, default sized to bind a little), --keep (leave the demo's topics, Redis
- * keys and database in place to look at them).
+ * keys and database in place to look at them), --summary FILE (write where the run lived and
+ * what it did as JSON, for a test that checks a kept run on its own).
  */
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Topics, TopicName, encodeEvent, createEvent, DeadLetterHeaders } from '@lendstream/contracts';
 import { KafkaEventProducer, createKafkaClient } from '@lendstream/messaging';
@@ -64,8 +66,23 @@ const { values: flags } = parseArgs({
     seed: { type: 'string', default: 'lendstream-demo' },
     budget: { type: 'string', default: DEFAULT_BUDGET_YUAN },
     keep: { type: 'boolean', default: false },
+    summary: { type: 'string' },
   },
 });
+
+/** What `--summary` writes: where a run lived (to inspect or clean up a kept one) and what it did. */
+export interface DemoSummary {
+  readonly namespace: string;
+  readonly keyPrefix: string;
+  readonly databaseName: string;
+  readonly databaseUrl: string;
+  readonly kept: boolean;
+  readonly eventsPublished: number;
+  readonly brokenMessages: number;
+  readonly creditLineEvents: number;
+  readonly drawdownsRequested: number;
+  readonly booksHold: boolean;
+}
 
 function npmStack(command: string): number {
   return (
@@ -130,6 +147,8 @@ async function main(): Promise<void> {
   const db = await database.connect('lendstream-demo');
   let lending: LendingDemo | undefined;
   let booksHold = false;
+  let eventsPublished = 0;
+  let brokenMessages = 0;
   try {
     lending = await LendingDemo.start({
       brokers,
@@ -160,11 +179,13 @@ async function main(): Promise<void> {
       },
     };
     const published = await feedMarketByDay(market, feed);
+    eventsPublished = published.published;
     console.log(
       `  published ${published.published.toLocaleString('en-US')} events in ${(published.elapsedMs / 1000).toFixed(1)} s, ` +
         `the first ${BACKLOG_DAYS} days as a backlog, then day by day with the services at most a day behind`,
     );
     const broken = await publishBrokenMessages(brokers, namespace, market);
+    brokenMessages = broken;
     console.log(`  and ${broken} broken messages, which must land in the dead-letter queue`);
 
     const started = Date.now();
@@ -212,6 +233,21 @@ async function main(): Promise<void> {
       await database.release();
     }
     redis.disconnect();
+    if (flags.summary !== undefined) {
+      const summary: DemoSummary = {
+        namespace: namespace.namespace,
+        keyPrefix,
+        databaseName: database.name,
+        databaseUrl: database.url,
+        kept: flags.keep,
+        eventsPublished,
+        brokenMessages,
+        creditLineEvents: creditLines.events.length,
+        drawdownsRequested: lending?.drawdownsRequested ?? 0,
+        booksHold,
+      };
+      writeFileSync(flags.summary, `${JSON.stringify(summary, null, 2)}\n`);
+    }
     if (!stackWasUp) npmStack('down');
   }
   if (!booksHold) {

@@ -72,6 +72,10 @@ export class LendingDemo {
     });
   }
 
+  get drawdownsRequested(): number {
+    return this.requested;
+  }
+
   static async start(options: LendingDemoOptions): Promise<LendingDemo> {
     const groupId = `${options.namespace.namespace}-lending`;
     const service = startService(
