@@ -9,6 +9,9 @@ import { ManualLineCommands } from './credit-line/manual-line-commands';
 import { ManualLineController } from './credit-line/manual-line.controller';
 import { DeadLetterIndexerService } from './dead-letters/dead-letter-indexer.service';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { CreditLineFeed } from './dashboard/credit-line-feed.service';
+import { CreditLineStreamController } from './dashboard/credit-line-stream.controller';
+import { DashboardController } from './dashboard/dashboard.controller';
 import { DocsController } from './docs/docs.controller';
 import { OpenApiDocumentService } from './docs/openapi-document.service';
 import {
@@ -59,6 +62,8 @@ export class ApiModule {
         PortfolioBudgetController,
         AuditController,
         DeadLettersController,
+        CreditLineStreamController,
+        DashboardController,
         DocsController,
       ],
       providers: [
@@ -73,6 +78,7 @@ export class ApiModule {
         ManualLineCommands,
         OpenApiDocumentService,
         DeadLetterIndexerService,
+        CreditLineFeed,
       ],
     };
   }
