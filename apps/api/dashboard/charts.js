@@ -92,6 +92,8 @@ export function stepChart(points, { width = 560, height = 160, label, format = S
     height - margin.bottom - ((value - low) / (high - low)) * (height - margin.top - margin.bottom);
   let path = `M ${x(sorted[0].at)} ${y(sorted[0].value)}`;
   for (const point of sorted.slice(1)) path += ` H ${x(point.at)} V ${y(point.value)}`;
+  // The last value holds to the right edge: a single decision is a level line, not an invisible dot.
+  path += ` H ${width - margin.right}`;
   root.append(
     svg('line', { x1: margin.left, y1: y(low), x2: width - margin.right, y2: y(low), class: 'axis' }),
     svg('line', { x1: margin.left, y1: margin.top, x2: margin.left, y2: y(low), class: 'axis' }),
