@@ -621,6 +621,9 @@ describe('the ops API writes (real Postgres, Redis and underwriter)', () => {
         '/docs/openapi.json',
         '/docs/assets/:file',
         '/metrics',
+        // The dashboard's static files: they hold no data (the page reads /v1 with the operator's token).
+        '/dashboard',
+        '/dashboard/assets/:file',
       ]);
       for (const { method, path } of registered) {
         const operation = document.paths[path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')]?.[method.toLowerCase()];
@@ -648,6 +651,8 @@ describe('the ops API writes (real Postgres, Redis and underwriter)', () => {
       expect(roleOf('put', '/v1/portfolio/budget')).toEqual(['treasury']);
       expect(roleOf('get', '/v1/portfolio/budget')).toEqual(['treasury']);
       expect(roleOf('get', '/v1/audit')).toEqual(['ops:read']);
+      expect(roleOf('get', '/v1/dead-letters')).toEqual(['ops:read']);
+      expect(roleOf('get', '/v1/credit-line-events/stream')).toEqual(['ops:read']);
     });
 
     it('serves Swagger UI from the API itself: nothing from a CDN', async () => {
