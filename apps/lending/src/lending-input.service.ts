@@ -37,7 +37,14 @@ export class LendingInputService {
       if (outcome.kind === 'rejected')
         rejected.push({ offset: message.offset, violation: outcome.violation });
       else if (outcome.kind === 'applied')
-        this.logger.debug(`${message.event.type} ${message.event.id}: ${outcome.detail}`);
+        // An object message: the JSON logger writes the event's id and position as fields of the line.
+        this.logger.debug({
+          message: `${message.event.type} ${message.event.id}: ${outcome.detail}`,
+          eventId: message.event.id,
+          topic: message.topic,
+          partition: message.partition,
+          offset: message.offset,
+        });
     }
     return { rejected };
   }

@@ -255,6 +255,7 @@ export class OutboxRelay {
       relay: this.options.relayName,
       topic: rows[0]?.topic,
       firstRowId: rows[0]?.id,
+      eventIds: rows.slice(0, 10).map((row) => row.eventId),
       attempts,
       error: describeError(error),
     });
