@@ -18,28 +18,30 @@ export type FeedListener = (signal: FeedSignal) => void;
 export const FEED_LISTENERS_MAX = 100;
 const RESTART_DELAY_MS = 5_000;
 
+/** Once the last stream closes, the consumer stops after this long (a reload reconnects within it). */
+const IDLE_STOP_MS = 60_000;
+
 /**
  * The live feed of scf.credit-lines.v1 for the dashboard: one Kafka consumer per API process,
- * started when the first browser listens, fanning each event out to every open stream.
+ * running while browsers listen, fanning each event out to every open stream.
  *
  * Each process consumes every partition from the newest offset, in a consumer group of its
- * own (`<clientId>-feed-<uuid>`), never committing: every replica must see every event (a
- * shared group would split them between replicas), and a feed shows what happens from now on,
- * so there is nothing to resume. The group is deleted when the process stops.
+ * own (`<clientId>-feed-<uuid>`, new at each start), never committing: every replica must see
+ * every event (a shared group would split them between replicas), and a feed shows what
+ * happens from now on, so there is nothing to resume. The consumer starts with the first
+ * stream, stops a minute after the last one closes, and its group is then deleted.
  */
 @Injectable()
 export class CreditLineFeed implements OnModuleDestroy {
   private readonly logger = new Logger('CreditLineFeed');
   private readonly listeners = new Set<FeedListener>();
-  private readonly groupId: string;
-  private consumer: Consumer | undefined;
+  private consumer: { readonly client: Consumer; readonly groupId: string } | undefined;
   private live = false;
   private stopped = false;
   private restartTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(@Inject(API_OPTIONS) private readonly options: ApiOptions) {
-    this.groupId = `${options.clientId}-feed-${randomUUID()}`;
-  }
+  constructor(@Inject(API_OPTIONS) private readonly options: ApiOptions) {}
 
   get isLive(): boolean {
     return this.live;
@@ -49,7 +51,10 @@ export class CreditLineFeed implements OnModuleDestroy {
   listen(listener: FeedListener): boolean {
     if (this.stopped || this.listeners.size >= FEED_LISTENERS_MAX) return false;
     this.listeners.add(listener);
-    if (this.consumer === undefined) void this.start();
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    // A consumer waiting to be restarted is started by its timer.
+    if (this.consumer === undefined && this.restartTimer === undefined) void this.start();
     // After the caller's own tick, so that it has sent its response headers first.
     else if (this.live) setImmediate(() => this.listeners.has(listener) && listener({ kind: 'live' }));
     return true;
@@ -57,19 +62,31 @@ export class CreditLineFeed implements OnModuleDestroy {
 
   unlisten(listener: FeedListener): void {
     this.listeners.delete(listener);
+    if (this.listeners.size > 0 || this.stopped || this.idleTimer !== undefined) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.listeners.size === 0) void this.stopConsumer();
+    }, IDLE_STOP_MS);
+    this.idleTimer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.restartTimer !== undefined) clearTimeout(this.restartTimer);
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     // Open streams would hold the HTTP server open forever: they end first.
     this.broadcast({ kind: 'closing' });
     this.listeners.clear();
+    await this.stopConsumer();
+  }
+
+  private async stopConsumer(): Promise<void> {
     const consumer = this.consumer;
     this.consumer = undefined;
+    this.live = false;
     if (consumer === undefined) return;
-    await consumer.disconnect().catch(() => undefined);
-    await this.deleteGroup();
+    await consumer.client.disconnect().catch(() => undefined);
+    await this.deleteGroup(consumer.groupId);
   }
 
   private async start(): Promise<void> {
@@ -78,10 +95,12 @@ export class CreditLineFeed implements OnModuleDestroy {
       clientId: `${this.options.clientId}-feed`,
       logger: createNestMessagingLogger('CreditLineFeedKafka'),
     });
-    const consumer = kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false });
-    this.consumer = consumer;
+    const groupId = `${this.options.clientId}-feed-${randomUUID()}`;
+    const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    this.consumer = { client: consumer, groupId };
     const topic = namespacedTopic(Topics.creditLines, this.options.topicNamespace);
     consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (this.consumer?.client !== consumer) return; // one stopped meanwhile
       this.live = true;
       this.broadcast({ kind: 'live' });
     });
@@ -113,13 +132,16 @@ export class CreditLineFeed implements OnModuleDestroy {
   }
 
   private async restart(consumer: Consumer): Promise<void> {
+    if (this.consumer?.client !== consumer) return;
+    const { groupId } = this.consumer;
+    this.consumer = undefined;
     this.live = false;
     await consumer.disconnect().catch(() => undefined);
-    if (this.stopped || this.consumer !== consumer) return;
-    this.consumer = undefined;
+    await this.deleteGroup(groupId);
+    if (this.stopped || this.restartTimer !== undefined) return;
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
-      if (!this.stopped && this.listeners.size > 0) void this.start();
+      if (!this.stopped && this.consumer === undefined && this.listeners.size > 0) void this.start();
     }, RESTART_DELAY_MS);
     this.restartTimer.unref();
   }
@@ -129,7 +151,7 @@ export class CreditLineFeed implements OnModuleDestroy {
   }
 
   /** Best effort: an empty group would otherwise linger on the broker until it expires. */
-  private async deleteGroup(): Promise<void> {
+  private async deleteGroup(groupId: string): Promise<void> {
     const admin = createKafkaClient({
       brokers: this.options.kafkaBrokers,
       clientId: `${this.options.clientId}-feed-cleanup`,
@@ -138,7 +160,7 @@ export class CreditLineFeed implements OnModuleDestroy {
     }).admin();
     try {
       await admin.connect();
-      await admin.deleteGroups([this.groupId]);
+      await admin.deleteGroups([groupId]);
     } catch {
       // The broker forgets empty groups by itself (offsets.retention.minutes).
     } finally {
