@@ -1,0 +1,63 @@
+/** The chaos run's sizes: CI's (part of `npm test`, a few minutes) and the full run's (`--full`). */
+
+export type FaultKind = 'crash' | 'hostile-input' | 'redelivery' | 'hostile-rest';
+export const FAULT_KINDS: readonly FaultKind[] = ['crash', 'hostile-input', 'redelivery', 'hostile-rest'];
+
+export interface ChaosSizes {
+  readonly seed: string;
+  readonly seedNumber: number;
+  readonly merchants: number;
+  /** Market days: at least 31, since lines (and so drawdowns) exist only after the policy's tenure. */
+  readonly days: number;
+  /** Wall-clock time per market day: the load's pace, which the kills are spread over. */
+  readonly dayPaceMs: number;
+  readonly killsPerService: number;
+  /** A kill lands this long after the previous restart (uniformly at random). */
+  readonly killUptimeMsMin: number;
+  readonly killUptimeMsMax: number;
+  readonly hostileMessages: number;
+  readonly hostileRequests: number;
+  readonly settleTimeoutMs: number;
+  readonly echoServices: boolean;
+}
+
+export const CI_SIZES: ChaosSizes = {
+  seed: 'lendstream-chaos',
+  seedNumber: 20_261_128,
+  merchants: 40,
+  days: 40,
+  dayPaceMs: 1_500,
+  killsPerService: 10,
+  killUptimeMsMin: 500,
+  killUptimeMsMax: 4_000,
+  hostileMessages: 10_000,
+  hostileRequests: 600,
+  settleTimeoutMs: 240_000,
+  echoServices: false,
+};
+
+export const FULL_SIZES: ChaosSizes = {
+  ...CI_SIZES,
+  merchants: 120,
+  days: 60,
+  dayPaceMs: 15_000,
+  killsPerService: 100,
+  killUptimeMsMin: 1_000,
+  killUptimeMsMax: 6_000,
+  hostileMessages: 50_000,
+  hostileRequests: 5_000,
+  settleTimeoutMs: 600_000,
+};
+
+/** `--only crash,hostile-input`: the faults named, each known; none named: all of them. */
+export function selectFaults(only: string | undefined): Set<FaultKind> {
+  if (only === undefined || only.trim() === '') return new Set(FAULT_KINDS);
+  const named = only
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknown = named.filter((name) => !FAULT_KINDS.includes(name as FaultKind));
+  if (unknown.length > 0)
+    throw new Error(`--only: unknown fault ${unknown.join(', ')} (known: ${FAULT_KINDS.join(', ')})`);
+  return new Set(named as FaultKind[]);
+}

@@ -1,0 +1,137 @@
+/**
+ * The services under test as child processes that can be SIGKILLed and restarted at will.
+ * Each runs through crashable-service.ts (a short group session, nothing else changed). The
+ * fleet remembers how often each one was killed, and keeps the last lines each one printed so
+ * that a failed run can say what a service said before it died.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import readline from 'node:readline';
+import { projectRoot } from '../lib/services';
+
+export type ServiceName = 'profiler' | 'underwriter' | 'lending' | 'api';
+export const SERVICE_NAMES: readonly ServiceName[] = ['profiler', 'underwriter', 'lending', 'api'];
+
+const ENTRIES: Record<ServiceName, string> = {
+  profiler: 'apps/profiler/src/main.ts',
+  underwriter: 'apps/underwriter/src/main.ts',
+  lending: 'apps/lending/src/main.ts',
+  api: 'apps/api/src/main.ts',
+};
+/** The line each service logs once it consumes (or listens): it is up. */
+const READY_LINE: Record<ServiceName, RegExp> = {
+  profiler: /Profiler is consuming/,
+  underwriter: /Underwriter is consuming/,
+  lending: /Lending is consuming/,
+  api: /API is listening on port/,
+};
+const LAST_LINES_KEPT = 40;
+const STOP_GRACE_MS = 15_000;
+const READY_TIMEOUT_MS = 120_000;
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly exited: Promise<void>;
+  readonly ready: Promise<void>;
+  killedOnPurpose: boolean;
+}
+
+export interface ServiceTally {
+  starts: number;
+  kills: number;
+  /** Exits nobody asked for: a service that dies by itself under the faults is a finding. */
+  unexpectedExits: number;
+  lastLines: string[];
+}
+
+export class ServiceFleet {
+  private readonly running = new Map<ServiceName, Running>();
+  readonly tally = new Map<ServiceName, ServiceTally>(
+    SERVICE_NAMES.map((name) => [name, { starts: 0, kills: 0, unexpectedExits: 0, lastLines: [] }]),
+  );
+
+  constructor(
+    private readonly envOf: (name: ServiceName) => Record<string, string>,
+    private readonly echo: boolean,
+  ) {}
+
+  /** Starts the service and resolves once it logged that it is up. */
+  async start(name: ServiceName): Promise<void> {
+    if (this.running.has(name)) throw new Error(`${name} is already running`);
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', 'scripts/chaos/crashable-service.ts'],
+      {
+        cwd: projectRoot,
+        env: { ...process.env, ...this.envOf(name), CHAOS_SERVICE_ENTRY: ENTRIES[name], LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const tally = this.tally.get(name)!;
+    tally.starts += 1;
+    let markReady: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    for (const stream of [child.stdout!, child.stderr!]) {
+      readline.createInterface({ input: stream }).on('line', (line) => {
+        tally.lastLines.push(line);
+        if (tally.lastLines.length > LAST_LINES_KEPT) tally.lastLines.shift();
+        if (READY_LINE[name].test(line)) markReady();
+        if (this.echo) process.stdout.write(`[${name}] ${line}\n`);
+      });
+    }
+    const entry: Running = {
+      child,
+      killedOnPurpose: false,
+      ready,
+      exited: new Promise<void>((resolve) =>
+        child.on('exit', () => {
+          if (!entry.killedOnPurpose) tally.unexpectedExits += 1;
+          if (this.running.get(name) === entry) this.running.delete(name);
+          resolve();
+        }),
+      ),
+    };
+    this.running.set(name, entry);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      ready,
+      entry.exited.then(() => {
+        throw new Error(`${name} exited before it was up:\n${tally.lastLines.join('\n')}`);
+      }),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`${name} not up in ${READY_TIMEOUT_MS} ms`)),
+          READY_TIMEOUT_MS,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
+  }
+
+  /** SIGKILL: no drain, no commit, no goodbye to the group; resolves once the process is gone. */
+  async kill(name: ServiceName): Promise<void> {
+    const entry = this.running.get(name);
+    if (entry === undefined) return;
+    entry.killedOnPurpose = true;
+    entry.child.kill('SIGKILL');
+    this.tally.get(name)!.kills += 1;
+    await entry.exited;
+  }
+
+  /** SIGTERM (the service drains and leaves its group), SIGKILL after a grace period. */
+  async stop(name: ServiceName): Promise<void> {
+    const entry = this.running.get(name);
+    if (entry === undefined) return;
+    entry.killedOnPurpose = true;
+    entry.child.kill('SIGTERM');
+    const timer = setTimeout(() => entry.child.kill('SIGKILL'), STOP_GRACE_MS);
+    await entry.exited;
+    clearTimeout(timer);
+  }
+
+  isRunning(name: ServiceName): boolean {
+    return this.running.has(name);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((name) => this.stop(name)));
+  }
+}
