@@ -18,10 +18,21 @@ export function toJsonSafe(value: unknown, depth = 0): JsonValue {
     if (!Number.isFinite(value)) throw new RangeError(`cannot store a non-finite number: ${value}`);
     return value;
   }
-  if (Array.isArray(value)) return value.map((item) => toJsonSafe(item, depth + 1));
+  // Plain loops, not entries/filter/fromEntries: every decision converts a profile of a few
+  // hundred values, and the intermediate arrays were a good part of the underwriter's garbage.
+  if (Array.isArray(value)) {
+    const items: JsonValue[] = new Array(value.length);
+    for (let index = 0; index < value.length; index += 1) items[index] = toJsonSafe(value[index], depth + 1);
+    return items;
+  }
   if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== undefined);
-    return Object.fromEntries(entries.map(([key, item]) => [key, toJsonSafe(item, depth + 1)]));
+    const record = value as Record<string, unknown>;
+    const safe: { [key: string]: JsonValue } = {};
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      if (item !== undefined) safe[key] = toJsonSafe(item, depth + 1);
+    }
+    return safe;
   }
   throw new TypeError(`cannot store a ${typeof value} as JSON`);
 }

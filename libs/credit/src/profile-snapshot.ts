@@ -80,7 +80,21 @@ export const profileSnapshotSchema = z.strictObject({
 // The compiler keeps the schema and the profile's type in step: a decoded snapshot is a MerchantProfile.
 const decodes: (value: z.output<typeof profileSnapshotSchema>) => MerchantProfile = (value) => value;
 
-export const encodeProfileSnapshot = (profile: MerchantProfile): JsonValue => toJsonSafe(profile);
+/**
+ * Snapshots already made, by profile object: the live decision and each challenger store the
+ * same features, and a profile is never changed once read, so it is converted once. Weak: a
+ * snapshot goes when its profile does.
+ */
+const snapshots = new WeakMap<MerchantProfile, JsonValue>();
+
+export function encodeProfileSnapshot(profile: MerchantProfile): JsonValue {
+  let snapshot = snapshots.get(profile);
+  if (snapshot === undefined) {
+    snapshot = toJsonSafe(profile);
+    snapshots.set(profile, snapshot);
+  }
+  return snapshot;
+}
 
 /** Throws (naming the field) on a snapshot that is not a profile: stored data is checked just after it is read. */
 export function decodeProfileSnapshot(snapshot: unknown): MerchantProfile {
