@@ -1,4 +1,4 @@
-import { countBy, offsetLag } from './consumer-metrics';
+import { countBy, lagBefore, offsetLag } from './consumer-metrics';
 
 describe('offsetLag', () => {
   it.each([
@@ -21,6 +21,14 @@ describe('offsetLag', () => {
     ['10', 'x'],
   ])('is unknown for watermark %p and offset %p', (highWatermark, offset) => {
     expect(offsetLag(highWatermark, offset)).toBeUndefined();
+  });
+});
+
+describe('lagBefore', () => {
+  it('counts the next record to process as behind', () => {
+    expect(lagBefore('10', '0')).toBe(10);
+    expect(lagBefore('10', '10')).toBe(0);
+    expect(lagBefore(undefined, '0')).toBeUndefined();
   });
 });
 

@@ -33,9 +33,15 @@ export function offsetLag(
   highWatermark: string | undefined,
   lastProcessedOffset: string,
 ): number | undefined {
-  if (highWatermark === undefined || !/^-?\d+$/.test(highWatermark) || !/^\d+$/.test(lastProcessedOffset))
+  if (!/^\d+$/.test(lastProcessedOffset)) return undefined;
+  return lagBefore(highWatermark, (BigInt(lastProcessedOffset) + 1n).toString());
+}
+
+/** Records behind when `nextOffset` is the next to process (a batch's first record, before it is handled). */
+export function lagBefore(highWatermark: string | undefined, nextOffset: string): number | undefined {
+  if (highWatermark === undefined || !/^-?\d+$/.test(highWatermark) || !/^\d+$/.test(nextOffset))
     return undefined;
-  const lag = BigInt(highWatermark) - (BigInt(lastProcessedOffset) + 1n);
+  const lag = BigInt(highWatermark) - BigInt(nextOffset);
   return lag <= 0n ? 0 : Number(lag);
 }
 

@@ -382,6 +382,7 @@ describe('PartitionBatchProcessor', () => {
       );
 
       expect(harness.measured).toEqual([
+        `lag unit-group ${Topics.orders} ${PARTITION} 9`,
         `consumed ${Topics.orders} [["order.paid",2]]`,
         `dead-lettered ${Topics.orders} [["NOT_JSON",1]]`,
         `lag unit-group ${Topics.orders} ${PARTITION} 6`,

@@ -1,7 +1,7 @@
 import { ContractViolation, decodeEvent, err, ok, Result } from '@lendstream/contracts';
 import { validateBatchOutcome } from './batch-outcome';
 import { chunkByCount } from './chunking';
-import { ConsumerMetrics, countBy, noConsumerMetrics, offsetLag } from './consumer-metrics';
+import { ConsumerMetrics, countBy, lagBefore, noConsumerMetrics, offsetLag } from './consumer-metrics';
 import { buildDeadLetter, DeadLetter, describeViolation } from './dead-letter';
 import { describeError } from './describe-error';
 import type { BatchHandler, InboundBatch, InboundMessage, RejectedMessage } from './inbound';
@@ -116,6 +116,9 @@ export class PartitionBatchProcessor {
       // The consumer subscribes only to routed topics; a batch from elsewhere is a wiring bug.
       throw new Error(`No handler is routed for topic ${batch.topic}`);
     }
+    // The lag as fetched, before any of it is handled: a chunk stuck in retries keeps showing it.
+    if (batch.records.length > 0)
+      this.recordLag(route, batch, lagBefore(batch.highWatermark, batch.records[0]!.offset));
     for (const records of chunkByCount(batch.records, this.settings.maxBatchSize)) {
       if (this.mustStop(controls)) return 'interrupted';
       const chunk = this.decode(batch, route, records);
@@ -164,19 +167,16 @@ export class PartitionBatchProcessor {
 
     const lastOffset = chunk.records[chunk.records.length - 1]!.offset;
     controls.resolveOffset(lastOffset);
-    const lag = offsetLag(batch.highWatermark, lastOffset);
-    if (lag !== undefined)
-      this.metrics.recordLag(
-        {
-          groupId: this.settings.groupId ?? this.settings.serviceName,
-          topic: route.contractTopic,
-          partition: batch.partition,
-        },
-        lag,
-      );
+    this.recordLag(route, batch, offsetLag(batch.highWatermark, lastOffset));
     await controls.heartbeat();
     await controls.commitOffsetsIfNecessary();
     return true;
+  }
+
+  private recordLag(route: TopicRoute, batch: PartitionBatch, lag: number | undefined): void {
+    if (lag === undefined) return;
+    const groupId = this.settings.groupId ?? this.settings.serviceName;
+    this.metrics.recordLag({ groupId, topic: route.contractTopic, partition: batch.partition }, lag);
   }
 
   private decode(batch: PartitionBatch, route: TopicRoute, records: readonly ConsumedRecord[]): DecodedChunk {
