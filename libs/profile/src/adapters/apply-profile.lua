@@ -156,8 +156,10 @@ end
 -- says how much of the (reused) table is this event's.
 local function addIncrements(target, increments, length)
   for at = 1, length, 2 do
+    -- addExact, inlined: this runs for every counter of every event.
     local index = increments[at]
-    target[index] = addExact(target[index], increments[at + 1])
+    local sum = target[index] + increments[at + 1]
+    if sum > EXACT_MAX then h.flags = bit.bor(h.flags, OVERFLOWED_FLAG) else target[index] = sum end
   end
 end
 
@@ -196,9 +198,17 @@ local function peelLastRecord()
   if middleEnd > middleStart then middleLastDay = entry.day - entry.gap else middleLastDay = nil end
 end
 
+-- The day dayCounters last answered for, and its counters: consecutive events nearly always
+-- share a day. The answer stays right for the rest of the call: a record leaves the tail only
+-- when trimmed, a trimmed day is behind keptFromDay for good (it only rises), and no event
+-- asks for a day behind it; and once a day is in the tail, no stored record is left at or
+-- after it to peel.
+local cachedDay, cachedCounters = nil, nil
+
 -- The counters of `day`'s record, created when the day has none yet. Usually the newest
 -- record or a new one; a late event peels back only as far as its own day.
 local function dayCounters(day)
+  if day == cachedDay then return cachedCounters end
   while middleEnd > middleStart and middleLastDay >= day do peelLastRecord() end
   local at = #tail + 1
   for index = 1, #tail do
@@ -213,7 +223,8 @@ local function dayCounters(day)
     for index = 1, COUNTER_COUNT do entry.counters[index] = 0 end
     table.insert(tail, at, entry)
   end
-  return decodedCounters(entry)
+  cachedDay, cachedCounters = day, decodedCounters(entry)
+  return cachedCounters
 end
 
 -- Folds every record before keptFromDay into the carry, from the front.
@@ -295,12 +306,21 @@ local function keyBefore(a, b)
   return false
 end
 
-local function keepIf(entries, keep)
-  local kept = {}
-  for _, entry in ipairs(entries) do
-    if keep(entry) then kept[#kept + 1] = entry end
+-- Drops, in place and in order, the entries older than their horizon: a snapshot or an open
+-- stock-out behind snapshotHorizon, a remembered restock behind restockHorizon. In place and
+-- without a closure, because it runs for every stock event.
+local function dropStale(entries, snapshotHorizon, restockHorizon)
+  local kept, count = 0, #entries
+  for index = 1, count do
+    local entry = entries[index]
+    local horizon = snapshotHorizon
+    if entry.out == false then horizon = restockHorizon end
+    if entry.time >= horizon then
+      kept = kept + 1
+      entries[kept] = entry
+    end
   end
-  return kept
+  for index = count, kept + 1, -1 do entries[index] = nil end
 end
 
 local function upsertLatest(entries, entry, entriesMax)
@@ -325,8 +345,9 @@ local function applyStock(e)
   if e.time > h.newestStock then h.newestStock = e.time end
   local snapshotHorizon = h.newestStock - STOCK_STATE_MS
   local restockHorizon = h.newestStock - LATE_STOCK_MS
-  warehouses = keepIf(warehouses, function(w) return w.time >= snapshotHorizon end)
-  units = keepIf(units, function(u) return u.time >= (u.out and snapshotHorizon or restockHorizon) end)
+  -- A warehouse entry has no `out` (nil): it is held to the snapshot horizon, like a stock-out.
+  dropStale(warehouses, snapshotHorizon, restockHorizon)
+  dropStale(units, snapshotHorizon, restockHorizon)
   if e.stockKind == STOCK_SNAPSHOT then
     if e.time >= snapshotHorizon then
       upsertLatest(warehouses, { key = e.stockKey, time = e.time, tie = e.tie, onHand = e.onHand, value = e.value }, WAREHOUSES_MAX)
@@ -346,7 +367,10 @@ local function applyEvent(e)
   if e.time < h.firstSeen then h.firstSeen = e.time end
   if e.time > h.newest then h.newest = e.time end
   local keptFromDay = (h.newest - h.newest % DAY_MS) / DAY_MS - KEPT_DAYS + 1
-  trimDaysBefore(keptFromDay)
+  -- trimDaysBefore's own conditions, checked here first: most events have nothing to trim.
+  if (middleEnd > middleStart and firstDay < keptFromDay) or (tail[1] and tail[1].day < keptFromDay) then
+    trimDaysBefore(keptFromDay)
+  end
   if e.day < keptFromDay then
     foldIncrementsIntoCarry(e.increments, e.incrementsLength)
   else
@@ -378,17 +402,19 @@ local function decodeEvent(packed, from, to)
     if index < 1 or index > COUNTER_COUNT then error('profile: counter index ' .. index .. ' out of range') end
     increments[position], increments[position + 1] = index, value
   end
-  local stockKind
-  stockKind, at = struct.unpack('>B', packed, at)
+  local stockKind = string.byte(packed, at)
+  if stockKind == nil then error('profile: malformed event argument') end
+  at = at + 1
   if stockKind ~= 0 then
     e.stockKey, at = struct.unpack('>c6', packed, at)
     if stockKind == STOCK_SNAPSHOT then e.onHand, e.value, at = struct.unpack('>I7I7', packed, at) end
+    -- Only the stock state reads the tie-breaker.
+    e.tie = string.byte(fingerprint, 1) * 256 + string.byte(fingerprint, 2)
   end
   if at ~= to then error('profile: malformed event argument') end
   e.offset, e.fingerprint, e.time, e.currency, e.stockKind = offset, fingerprint, time, currency, stockKind
   e.incrementsLength = counterCount * 2
   e.day, e.hour = (time - time % DAY_MS) / DAY_MS, (time - time % HOUR_MS) / HOUR_MS
-  e.tie = string.byte(fingerprint, 1) * 256 + string.byte(fingerprint, 2)
 end
 
 -- ---------------------------------------------------------------- fingerprints
