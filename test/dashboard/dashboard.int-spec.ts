@@ -4,8 +4,8 @@
  * database of their own: an operator signs in with a token, sees a merchant's line granted in
  * the live feed as the underwriter decides it, opens the merchant page (profile, score and
  * limit charts, decisions), freezes the line and sees the freeze arrive in the feed; with
- * ops:read only, the page shows no freeze button. A screenshot is saved as
- * test-results/dashboard.png.
+ * ops:read only, the page shows no freeze button. Screenshots are saved as
+ * test-results/dashboard.png (the overview) and test-results/dashboard-merchant.png.
  */
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -27,6 +27,7 @@ jest.setTimeout(300_000);
 
 const SECRET = `dashboard-int-spec-${randomUUID()}`;
 const SCREENSHOT = join(__dirname, '..', '..', 'test-results', 'dashboard.png');
+const MERCHANT_SCREENSHOT = join(__dirname, '..', '..', 'test-results', 'dashboard-merchant.png');
 const TOPICS: readonly TopicName[] = [
   Topics.orders,
   Topics.warehouse,
@@ -140,6 +141,8 @@ describe('the dashboard in headless Chromium', () => {
     await page.waitForSelector('#line-status:has-text("FROZEN")', { timeout: EVENT_TIMEOUT_MS });
     await expect(page.textContent('#line-action-result')).resolves.toBe('Frozen.');
     await expect(page.isDisabled('#unfreeze-button')).resolves.toBe(false);
+    mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
+    await page.screenshot({ path: MERCHANT_SCREENSHOT, fullPage: true });
 
     // The freeze is published by the underwriter's outbox relay and reaches the feed.
     await page.click('nav a[data-view="overview"]');
@@ -148,7 +151,6 @@ describe('the dashboard in headless Chromium', () => {
     await expect(page.textContent(`${frozen} td:last-child`)).resolves.toContain('MANUAL_FREEZE');
     await page.waitForSelector('#portfolio .currency[data-currency="CNY"] svg rect.bar');
 
-    mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     const png = readFileSync(SCREENSHOT);
     expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
