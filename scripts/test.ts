@@ -4,7 +4,9 @@
  * 1. brings the local stack up (Kafka, Postgres, Redis, migrations, topics) unless the
  *    environment names other endpoints (KAFKA_BROKERS, DATABASE_URL, REDIS_URL);
  * 2. static checks: types, lint (with the architecture rules), the AsyncAPI document is fresh;
- * 3. jest: unit tests and integration tests against the real servers.
+ * 3. jest: unit tests and integration tests against the real servers;
+ * 4. the chaos suite at CI size (`npm run test:chaos`, docs/reliability.md): one step that
+ *    counts as one test, failed by any of its checks.
  *
  * Ends with one line `N passed, N failed` (each static check counts as one test) and exits
  * non-zero on any failure. Extra arguments go to jest (`npm test -- test/profile`).
@@ -81,6 +83,9 @@ try {
 } catch {
   failed += 1;
 }
+
+if (jestArgs.length === 0)
+  check('chaos (CI size)', 'node', ['-r', '@swc-node/register', 'scripts/chaos/cli.ts']);
 
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);
