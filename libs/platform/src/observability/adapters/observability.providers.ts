@@ -1,6 +1,7 @@
 import {
   Inject,
   Injectable,
+  Logger,
   OnApplicationBootstrap,
   OnApplicationShutdown,
   Optional,
@@ -49,6 +50,7 @@ export class ReadinessChecker {
 @Injectable()
 export class ObservabilityLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private server: ObservabilityServer | undefined;
+  private readonly logger = new Logger('Observability');
 
   constructor(
     @Inject(OBSERVABILITY_OPTIONS) private readonly options: ObservabilityOptions,
@@ -63,14 +65,28 @@ export class ObservabilityLifecycle implements OnApplicationBootstrap, OnApplica
       registry: this.options.registry,
       readiness: () => this.readiness.check(),
     });
-    await server.start();
-    this.server = server;
+    try {
+      await server.start();
+      this.server = server;
+    } catch (error) {
+      // Health and metrics must not take the app down with them (two demos on one machine share
+      // the default ports): the app runs on, and says loudly what it does not serve.
+      this.logger.error(
+        `Health and metrics are NOT served: port ${this.options.httpPort} ${describeListenError(error)}`,
+      );
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.server?.close();
     await this.kafkaAdmin?.disconnect().catch(() => undefined);
   }
+}
+
+function describeListenError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE') return 'is in use by another process';
+  return `cannot be listened on: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /**
