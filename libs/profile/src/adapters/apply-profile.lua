@@ -461,8 +461,10 @@ for _, group in ipairs(groups) do entryCount = entryCount + group.count end
 local function isLiveGroup(group) return not group.dropped and group.hour >= forgottenBefore end
 local function isLivePending(index) return not pendingDropped[index] and pendingHours[index] >= forgottenBefore end
 
--- Physically drops forgotten groups and pending entries; entryCount becomes exact.
-local function compact()
+-- Physically drops forgotten groups and pending entries; entryCount becomes exact. `final`:
+-- the value is about to be written and nothing is looked up any more, so the index of pending
+-- fingerprints is not rebuilt.
+local function compact(final)
   local keptGroups, count = {}, 0
   for _, group in ipairs(groups) do
     if isLiveGroup(group) then
@@ -471,12 +473,12 @@ local function compact()
     end
   end
   local fingerprints, hours, kept = {}, {}, 0
-  pendingByFingerprint = {}
+  if not final then pendingByFingerprint = {} end
   for index = 1, pendingCount do
     if isLivePending(index) then
       kept = kept + 1
       fingerprints[kept], hours[kept] = pendingFingerprints[index], pendingHours[index]
-      pendingByFingerprint[pendingFingerprints[index]] = kept
+      if not final then pendingByFingerprint[pendingFingerprints[index]] = kept end
     end
   end
   groups, entryCount = keptGroups, count + kept
@@ -538,7 +540,7 @@ end
 
 -- The live stored groups, then the pending fingerprints (extending the last group when they share its hour).
 local function encodeFingerprints()
-  compact()
+  compact(true)
   local parts = { struct.pack(SEEN_HEADER_FORMAT, newestHour, entryCount) }
   local group = nil
   local last = groups[#groups]
@@ -572,7 +574,9 @@ local statuses, statusCount = {}, 0
 local events = ARGV[4]
 local nextEvent = 1
 while nextEvent <= #events do
-  local length = struct.unpack('>H', events, nextEvent)
+  local lengthHigh, lengthLow = string.byte(events, nextEvent, nextEvent + 1)
+  if lengthLow == nil then error('profile: malformed event argument') end
+  local length = lengthHigh * 256 + lengthLow
   decodeEvent(events, nextEvent + 2, nextEvent + 2 + length)
   nextEvent = nextEvent + 2 + length
   local mismatch = e.currency ~= NO_CURRENCY and h.currency ~= NO_CURRENCY and e.currency ~= h.currency
@@ -586,7 +590,7 @@ while nextEvent <= #events do
     if mismatch then
       status = 'C'
     else
-      advanceHour(e.hour)
+      if e.hour > newestHour then advanceHour(e.hour) end
       local inHorizon = e.hour >= newestHour - FINGERPRINT_HOURS
       if inHorizon and fingerprintSeen(e.fingerprint) then
         status = 'F'
