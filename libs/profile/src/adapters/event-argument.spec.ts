@@ -68,6 +68,27 @@ describe('encodeEventArguments (what the script reads)', () => {
     }
   });
 
+  it('writes the fingerprint and the stock key as the bytes of their hex digits, whatever their case', () => {
+    const delta = {
+      ...deltaOf(snapshot('2026-11-11T12:00:00Z', 'wh', 3, 300n)),
+      fingerprint: '0A1b2C3d4E5f6789',
+    };
+    const bytes = encodeEventArguments([{ offset: '1', delta }]);
+    expect(bytes.toString('hex', 8, 16)).toBe('0a1b2c3d4e5f6789');
+    const stockKeyAt = 2 + 24 + 1; // a snapshot has no counters: the kind byte, then the key
+    expect(bytes.toString('hex', stockKeyAt, stockKeyAt + 6)).toBe(
+      (delta.stock as { warehouseKey: string }).warehouseKey,
+    );
+  });
+
+  it.each(['0a1b2c3d4e5f678', '0a1b2c3d4e5f67890', '0a1b2c3d4e5f678g', ' a1b2c3d4e5f6789'])(
+    'refuses the fingerprint %p',
+    (fingerprint) => {
+      const delta = { ...deltaOf(cancelled('2026-11-11T10:00:00Z')), fingerprint };
+      expect(() => encodeEventArguments([{ offset: '1', delta }])).toThrow(RangeError);
+    },
+  );
+
   it.each(['-1', '1.5', String(2 ** 48), 'x'])('refuses offset %s', (offset) => {
     expect(() =>
       encodeEventArguments([{ offset, delta: deltaOf(cancelled('2026-11-11T10:00:00Z')) }]),

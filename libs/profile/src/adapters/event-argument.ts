@@ -1,3 +1,4 @@
+import { DAY_COUNTER_COUNT } from '../day-counters';
 import { ProfileDelta } from '../profile-delta';
 import { OFFSET_MAX } from './profile-layout';
 
@@ -21,6 +22,8 @@ const FIXED_BYTES = 24;
 export const INCREMENT_OF_ONE_FLAG = 0x80;
 const COUNTER_BYTES = 8;
 const LENGTH_PREFIX_BYTES = 2;
+/** Every counter in full and a snapshot: no event is longer. */
+const EVENT_BYTES_MAX = FIXED_BYTES + DAY_COUNTER_COUNT * COUNTER_BYTES + 1 + 6 + 14;
 /** A paid order: the fixed part, its two counters and the length prefix, rounded up. */
 const TYPICAL_EVENT_BYTES = 40;
 
@@ -57,18 +60,6 @@ function offsetNumber(offset: string): number {
   return value;
 }
 
-const stockBytes = (delta: ProfileDelta): number =>
-  delta.stock === null ? 0 : delta.stock.kind === 'SNAPSHOT' ? 6 + 14 : 6;
-
-/** The bytes the non-zero counters take. */
-function counterBytes(delta: ProfileDelta): number {
-  let bytes = 0;
-  for (const value of delta.counters) {
-    if (value !== 0n) bytes += value === 1n ? 1 : COUNTER_BYTES;
-  }
-  return bytes;
-}
-
 /** Three ASCII letters (the schema's ISO 4217 form), or three zero bytes for none. */
 function writeCurrency(buffer: Buffer, currency: string | null, at: number): number {
   if (currency === null) {
@@ -81,9 +72,28 @@ function writeCurrency(buffer: Buffer, currency: string | null, at: number): num
   return at + 3;
 }
 
+/** A hex digit's value, or -1. */
+function hexDigit(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  const letter = code | 0x20; // lower case
+  return letter >= 0x61 && letter <= 0x66 ? letter - 0x57 : -1;
+}
+
+/** `hex` (exactly 2 × `bytes` hex digits) as bytes: a loop of arithmetic costs less than a native hex write this short. */
+function writeHex(buffer: Buffer, hex: string, at: number, bytes: number): number {
+  if (hex.length !== bytes * 2) throw new RangeError(`"${hex}" is not ${bytes * 2} hex digits`);
+  for (let index = 0; index < bytes; index += 1) {
+    const high = hexDigit(hex.charCodeAt(2 * index));
+    const low = hexDigit(hex.charCodeAt(2 * index + 1));
+    if (high < 0 || low < 0) throw new RangeError(`"${hex}" is not ${bytes * 2} hex digits`);
+    buffer[at + index] = high * 16 + low;
+  }
+  return at + bytes;
+}
+
 function writeEvent(buffer: Buffer, start: number, offset: string, delta: ProfileDelta): number {
   let at = buffer.writeUIntBE(offsetNumber(offset), start, 6);
-  at += buffer.write(delta.fingerprint, at, 8, 'hex');
+  at = writeHex(buffer, delta.fingerprint, at, 8);
   at = buffer.writeUIntBE(delta.eventTimeMs, at, 6);
   at = writeCurrency(buffer, delta.currency, at);
   const counterCountAt = at++;
@@ -104,12 +114,7 @@ function writeEvent(buffer: Buffer, start: number, offset: string, delta: Profil
   const stock = delta.stock;
   buffer[at++] = stock === null ? 0 : STOCK_KIND_CODE[stock.kind];
   if (stock !== null) {
-    at += buffer.write(
-      stock.kind === 'SNAPSHOT' ? stock.warehouseKey : stock.stockKeepingUnitKey,
-      at,
-      6,
-      'hex',
-    );
+    at = writeHex(buffer, stock.kind === 'SNAPSHOT' ? stock.warehouseKey : stock.stockKeepingUnitKey, at, 6);
     if (stock.kind === 'SNAPSHOT') {
       at = writeUInt56(buffer, stock.onHandUnits, at);
       at = writeUInt56(buffer, stock.inventoryValueMinor, at);
@@ -138,11 +143,13 @@ export class EventArgumentWriter {
   }
 
   append(offset: string, delta: ProfileDelta): void {
-    const size = FIXED_BYTES + counterBytes(delta) + 1 + stockBytes(delta);
-    this.reserve(LENGTH_PREFIX_BYTES + size);
-    const start = this.buffer.writeUInt16BE(size, this.length);
+    // Room for the largest event, written at once; its length is filled in behind it.
+    this.reserve(LENGTH_PREFIX_BYTES + EVENT_BYTES_MAX);
+    const start = this.length + LENGTH_PREFIX_BYTES;
     const end = writeEvent(this.buffer, start, offset, delta);
-    if (end !== start + size) throw new Error(`event argument is ${end - start} bytes, expected ${size}`);
+    const size = end - start;
+    if (size > EVENT_BYTES_MAX) throw new Error(`event argument is ${size} bytes, over ${EVENT_BYTES_MAX}`);
+    this.buffer.writeUInt16BE(size, this.length);
     this.length = end;
     this.eventCount += 1;
   }
