@@ -23,6 +23,24 @@ const MIN_EVENTS = 200_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const ROUND_TIMEOUT_MS = 300_000;
 
+interface ScriptStats {
+  readonly calls: number;
+  readonly usec: number;
+}
+
+/**
+ * The server's EVALSHA totals (`INFO commandstats`). Read before and after a round rather than
+ * reset: the Redis is shared. Other clients' scripts in the same window count too, so the
+ * figure is an upper bound of the profile script's own time.
+ */
+async function scriptStats(redis: Redis): Promise<ScriptStats> {
+  const line = (await redis.info('commandstats'))
+    .split('\n')
+    .find((entry) => entry.startsWith('cmdstat_evalsha:'));
+  const match = line === undefined ? null : /calls=(\d+),usec=(\d+)/.exec(line);
+  return match === null ? { calls: 0, usec: 0 } : { calls: Number(match[1]), usec: Number(match[2]) };
+}
+
 async function noOpConsumerRound(
   bench: TopicNamespace,
   brokers: readonly string[],
@@ -58,6 +76,8 @@ async function profilerRound(
 ) {
   const groupId = `${bench.namespace}-profiler-${round}`;
   const keyPrefix = `${bench.namespace}-${round}`;
+  const redis = new Redis(redisUrl);
+  const scriptBefore = await scriptStats(redis);
   const profiler = await startProfiler({
     redisUrl,
     kafkaBrokers: brokers,
@@ -73,10 +93,14 @@ async function profilerRound(
   const joinedAt = Date.now(); // startProfiler resolves once the consumer has joined
   const doneAt = await waitForCommitted(bench, groupId, INPUT_TOPICS, total, ROUND_TIMEOUT_MS);
   await profiler.close();
-  const redis = new Redis(redisUrl);
+  const scriptAfter = await scriptStats(redis);
   await deleteKeysUnder(redis, keyPrefix);
   redis.disconnect();
-  return (total / (doneAt - joinedAt)) * 1000;
+  return {
+    eventsPerSecond: (total / (doneAt - joinedAt)) * 1000,
+    scriptCalls: scriptAfter.calls - scriptBefore.calls,
+    scriptMicrosecondsPerEvent: (scriptAfter.usec - scriptBefore.usec) / total,
+  };
 }
 
 export async function ingestBenchmark(): Promise<BenchResult> {
@@ -97,11 +121,19 @@ export async function ingestBenchmark(): Promise<BenchResult> {
 
     const noOp: number[] = [];
     const profiler: number[] = [];
+    const scriptCalls: number[] = [];
+    const scriptMicrosecondsPerEvent: number[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
       noOp.push(await noOpConsumerRound(bench, brokers, total, round));
       console.log(`  round ${round + 1}: no-op consumer ${Math.round(noOp.at(-1)!)} events/s`);
-      profiler.push(await profilerRound(bench, brokers, env.REDIS_URL, total, round));
-      console.log(`  round ${round + 1}: profiler       ${Math.round(profiler.at(-1)!)} events/s`);
+      const profilerResult = await profilerRound(bench, brokers, env.REDIS_URL, total, round);
+      profiler.push(profilerResult.eventsPerSecond);
+      scriptCalls.push(profilerResult.scriptCalls);
+      scriptMicrosecondsPerEvent.push(profilerResult.scriptMicrosecondsPerEvent);
+      console.log(
+        `  round ${round + 1}: profiler       ${Math.round(profiler.at(-1)!)} events/s ` +
+          `(Redis: ${profilerResult.scriptCalls} script calls, ${profilerResult.scriptMicrosecondsPerEvent.toFixed(1)} µs per event)`,
+      );
     }
     const value = Math.max(...profiler);
     const baseline = Math.max(...noOp);
@@ -123,6 +155,11 @@ export async function ingestBenchmark(): Promise<BenchResult> {
         rounds: ROUNDS,
         profilerEventsPerSecondByRound: profiler.map(Math.round),
         noOpEventsPerSecondByRound: noOp.map(Math.round),
+        scriptCallsByRound: scriptCalls,
+        // Redis' time in EVALSHA per event (the whole server's: an upper bound of the profile script's).
+        scriptMicrosecondsPerEventByRound: scriptMicrosecondsPerEvent.map((value) =>
+          Number(value.toFixed(2)),
+        ),
         baselineDescription: 'kafkajs eachBatch consumer that only resolves offsets and heartbeats',
       },
     };
