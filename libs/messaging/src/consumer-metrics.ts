@@ -16,12 +16,18 @@ export interface ConsumerMetrics {
     position: { readonly groupId: string; readonly topic: string; readonly partition: number },
     lag: number,
   ): void;
+  /**
+   * Drops the group's lag series: called when the member (re)joins its group, so a partition
+   * that moved to another member stops showing this member's last, stale lag.
+   */
+  forgetLag(groupId: string): void;
 }
 
 export const noConsumerMetrics: ConsumerMetrics = {
   recordConsumed: () => undefined,
   recordDeadLettered: () => undefined,
   recordLag: () => undefined,
+  forgetLag: () => undefined,
 };
 
 /**

@@ -61,6 +61,7 @@ class Harness {
       this.measured.push(`dead-lettered ${topic} ${JSON.stringify([...counts])}`),
     recordLag: ({ groupId, topic, partition }, lag) =>
       this.measured.push(`lag ${groupId} ${topic} ${partition} ${lag}`),
+    forgetLag: (groupId) => this.measured.push(`forget ${groupId}`),
   };
 
   constructor(

@@ -119,6 +119,10 @@ export class KafkaBatchConsumer {
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) =>
       this.reportCrash(payload.error, payload.restart),
     );
+    // A rebalance may have moved partitions away: their last lag is no longer this member's to report.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () =>
+      this.options.metrics.forgetLag(this.options.groupId),
+    );
     try {
       await this.assertTopicsExist();
       await this.producer.connect();

@@ -16,6 +16,8 @@ export class PrometheusConsumerMetrics implements ConsumerMetrics {
   private readonly eventsConsumed: Counter<'topic' | 'type'>;
   private readonly deadLetters: Counter<'topic' | 'reason'>;
   private readonly consumerLag: Gauge<'group' | 'topic' | 'partition'>;
+  /** The lag series this app set, by group, so that forgetLag removes exactly those. */
+  private readonly lagSeries = new Map<string, Map<string, { topic: string; partition: string }>>();
 
   constructor(registry: Registry) {
     this.eventsConsumed = existingOr(
@@ -65,10 +67,18 @@ export class PrometheusConsumerMetrics implements ConsumerMetrics {
     position: { readonly groupId: string; readonly topic: string; readonly partition: number },
     lag: number,
   ): void {
-    this.consumerLag.set(
-      { group: position.groupId, topic: position.topic, partition: String(position.partition) },
-      lag,
-    );
+    const labels = { group: position.groupId, topic: position.topic, partition: String(position.partition) };
+    this.consumerLag.set(labels, lag);
+    const series =
+      this.lagSeries.get(position.groupId) ?? new Map<string, { topic: string; partition: string }>();
+    series.set(`${labels.topic}\n${labels.partition}`, { topic: labels.topic, partition: labels.partition });
+    this.lagSeries.set(position.groupId, series);
+  }
+
+  forgetLag(groupId: string): void {
+    for (const { topic, partition } of this.lagSeries.get(groupId)?.values() ?? [])
+      this.consumerLag.remove({ group: groupId, topic, partition });
+    this.lagSeries.delete(groupId);
   }
 }
 
