@@ -37,6 +37,7 @@ const CURRENCY = 'CNY';
 const FIRST_DRAWDOWN_DAY = 31;
 const QUIESCE_POLL_MS = 1_500;
 const CATCH_UP_BEFORE_DRAWDOWNS_MS = 120_000;
+const REDIS_FLUSH_DAYS_AFTER_FIRST_DRAWDOWN = 3;
 const REST_RETRY_MS = 500;
 const REST_ANSWER_TIMEOUT_MS = 90_000;
 export const API_ROLES = ['ops:read', 'ops:write', 'lending:drawdown', 'lending:repay', 'treasury'] as const;
@@ -67,6 +68,8 @@ export class ChaosRun {
   private treasury: SimulatedTreasury | undefined;
   private apiToken = '';
   private loadRunning = false;
+  /** When the profiles were flushed and when their rebuild began (the window of partial profiles). */
+  redisFlush: { at: Date; keysDeleted: number; rebuildAt: Date | null } | null = null;
 
   private constructor(
     readonly sizes: ChaosSizes,
@@ -210,6 +213,12 @@ export class ChaosRun {
         this.goodSent += good.length;
         await this.publishBad(hostile.slice(day * perDay, (day + 1) * perDay), day * perDay);
         if (day + 1 === FIRST_DRAWDOWN_DAY) await this.waitForUnderwriting();
+        // Redis forgets every profile a few days into lending, while the market goes on.
+        if (
+          this.faults.has('redis-flush') &&
+          day + 1 === FIRST_DRAWDOWN_DAY + REDIS_FLUSH_DAYS_AFTER_FIRST_DRAWDOWN
+        )
+          await this.flushProfiles();
         if (day + 1 >= FIRST_DRAWDOWN_DAY) restCalls.push(...(await this.drawOnLines(day)));
         if ((day + 1) % 10 === 0)
           this.log(
@@ -244,6 +253,36 @@ export class ChaosRun {
     this.log(
       `  the underwriter did not catch up in ${CATCH_UP_BEFORE_DRAWDOWNS_MS} ms: drawdowns start anyway`,
     );
+  }
+
+  /**
+   * The Redis loss: every key of the run's profile prefix deleted at once (not FLUSHALL: the
+   * server is shared), with the profiler and the underwriter running. Remembers when, by the
+   * database's clock (the decisions' recorded_at), so the decisions made on partial profiles
+   * can be found afterwards.
+   */
+  private async flushProfiles(): Promise<void> {
+    const [now] = await this.db.query(`SELECT clock_timestamp() AS at`);
+    const deleted = await deleteKeysUnder(this.redis, this.keyPrefix);
+    this.redisFlush = { at: now.at as Date, keysDeleted: deleted, rebuildAt: null };
+    this.log(`  Redis: ${deleted} profile keys deleted under ${this.keyPrefix}:*`);
+  }
+
+  /**
+   * After a Redis loss, what an operator does (DESIGN.md, "Redis is rebuildable"): stop the
+   * profiler, drop what it rebuilt from mid-stream, rewind its group to offset 0 and start it
+   * again, so that every profile is rebuilt from the topics.
+   */
+  async rebuildProfilesAfterFlush(): Promise<void> {
+    if (this.redisFlush === null) throw new Error('no Redis flush to rebuild from');
+    const profiler = consumerGroups(this.namespace.namespace).find((group) => group.service === 'profiler')!;
+    await this.fleet.stop('profiler');
+    const [now] = await this.db.query(`SELECT clock_timestamp() AS at`);
+    this.redisFlush.rebuildAt = now.at as Date;
+    await deleteKeysUnder(this.redis, this.keyPrefix);
+    for (const topic of profiler.topics)
+      await this.resetWhenEmpty(profiler.groupId, namespacedTopic(topic, this.namespace.namespace));
+    await this.fleet.start('profiler');
   }
 
   get loadIsRunning(): boolean {

@@ -1,7 +1,13 @@
 /** The chaos run's sizes: CI's (part of `npm test`, a few minutes) and the full run's (`--full`). */
 
-export type FaultKind = 'crash' | 'hostile-input' | 'redelivery' | 'hostile-rest';
-export const FAULT_KINDS: readonly FaultKind[] = ['crash', 'hostile-input', 'redelivery', 'hostile-rest'];
+export type FaultKind = 'crash' | 'hostile-input' | 'redelivery' | 'hostile-rest' | 'redis-flush';
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'crash',
+  'hostile-input',
+  'redelivery',
+  'hostile-rest',
+  'redis-flush',
+];
 
 export interface ChaosSizes {
   readonly seed: string;
@@ -44,7 +50,7 @@ export const FULL_SIZES: ChaosSizes = {
   killsPerService: 100,
   killUptimeMsMin: 1_000,
   killUptimeMsMax: 6_000,
-  hostileMessages: 50_000,
+  hostileMessages: 30_000,
   hostileRequests: 5_000,
   settleTimeoutMs: 600_000,
 };

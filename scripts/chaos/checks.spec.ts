@@ -7,6 +7,7 @@ import {
   everyOutboxRowPublished,
   identityKey,
   ledgerVerifies,
+  noLineRaised,
   noPartitionBehind,
   noServerErrors,
   onceEach,
@@ -174,5 +175,32 @@ describe('the chaos checks catch a broken state', () => {
     expect(canonicalJson({ b: 1, a: { d: 2n, c: [1, { f: 1, e: 2 }] } })).toBe(
       canonicalJson({ a: { c: [1, { e: 2, f: 1 }], d: '2' }, b: 1 }),
     );
+  });
+});
+
+describe('fail closed after a Redis loss', () => {
+  const change = (
+    beforeStatus: string | null,
+    beforeLimit: string | null,
+    afterStatus: string,
+    afterLimit: string,
+  ) => ({
+    merchantId: 'm-1',
+    trigger: 'signal',
+    beforeStatus,
+    beforeLimit,
+    afterStatus,
+    afterLimit,
+  });
+  it.each([
+    ['a line held', [change('ACTIVE', '5000', 'ACTIVE', '5000')], true],
+    ['a line cut', [change('ACTIVE', '5000', 'ACTIVE', '0')], true],
+    ['a line frozen', [change('ACTIVE', '5000', 'FROZEN', '5000')], true],
+    ['a limit raised', [change('ACTIVE', '5000', 'ACTIVE', '5001')], false],
+    ['a line granted', [change(null, null, 'ACTIVE', '5000')], false],
+    ['a line unfrozen', [change('FROZEN', '5000', 'ACTIVE', '5000')], false],
+    ['no decision at all', [], false],
+  ])('%s', (_case, changes, passes) => {
+    expect(noLineRaised(changes).passed).toBe(passes);
   });
 });

@@ -274,3 +274,35 @@ function sortKeys(value: unknown): unknown {
     );
   return typeof value === 'bigint' ? value.toString() : value;
 }
+
+/** A live decision's line before and after (limits as strings of minor units; null: no line). */
+export interface LineChange {
+  readonly merchantId: string;
+  readonly trigger: string;
+  readonly beforeStatus: string | null;
+  readonly beforeLimit: string | null;
+  readonly afterStatus: string | null;
+  readonly afterLimit: string | null;
+}
+
+/** A grant, an unfreeze or a higher limit: what a decision on a partial profile must never do. */
+export function raisesLine(change: LineChange): boolean {
+  if (change.afterStatus !== 'ACTIVE' || change.afterLimit === null) return false;
+  if (change.beforeStatus !== 'ACTIVE' || change.beforeLimit === null) return BigInt(change.afterLimit) > 0n;
+  return BigInt(change.afterLimit) > BigInt(change.beforeLimit);
+}
+
+/** Fail closed: no decision made while the profiles were missing or partial raised a line. */
+export function noLineRaised(changes: readonly LineChange[]): CheckResult {
+  const problems = changes
+    .filter(raisesLine)
+    .map(
+      (change) =>
+        `${change.merchantId} (${change.trigger}): ${change.beforeStatus ?? 'no line'} ${change.beforeLimit ?? ''} → ${change.afterStatus} ${change.afterLimit}`,
+    );
+  return result(
+    `no line raised from a missing or partial profile (${changes.length} decisions)`,
+    changes.length,
+    problems,
+  );
+}

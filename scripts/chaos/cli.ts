@@ -30,6 +30,7 @@ import {
   everyOutboxRowPublished,
   identityKey,
   ledgerVerifies,
+  noLineRaised,
   noPartitionBehind,
   onceEach,
   profilesEqualControl,
@@ -125,6 +126,20 @@ async function main(): Promise<number> {
       row('hostile-input').injected =
         `${run.badSent.length} bad messages on ${new Set(run.badSent.map((bad) => bad.topic)).size} topics`;
 
+    if (faults.has('redis-flush')) {
+      if (run.redisFlush === null) throw new Error('the load ended before the Redis flush (too few days)');
+      log(
+        '▶ Redis loss: the profiles rebuilt from the topics (profiler stopped, keys dropped, group rewound to 0)',
+      );
+      await run.rebuildProfilesAfterFlush();
+      await run.quiesce(sizes.settleTimeoutMs);
+      const window = await partialProfileDecisions(run, run.redisFlush.at, run.redisFlush.rebuildAt!);
+      row('redis-flush').injected =
+        `${run.redisFlush.keysDeleted} profile keys deleted mid-run, then rebuilt; meanwhile lines cut ${window.cut}; ${window.inFlight} decisions read a profile just before the flush`;
+      row('redis-flush').checks.push(window.check);
+      log('  settled');
+    }
+
     if (faults.has('redelivery')) {
       log('▶ redelivery: every consumer group rewound to offset 0');
       const before = await redeliveryFigures(run);
@@ -205,6 +220,72 @@ async function main(): Promise<number> {
     await run.close(flags.keep);
   }
   return exitCode;
+}
+
+/**
+ * Fail closed: between the Redis loss and the profiles' rebuild, no decision raised a line (no
+ * grant, no unfreeze, no higher limit) from a missing or partial profile. Cuts are allowed (a
+ * profile that restarted mid-stream looks young); they are counted for the report.
+ */
+async function partialProfileDecisions(
+  run: ChaosRun,
+  from: Date,
+  to: Date,
+): Promise<{ check: CheckResult; cut: string; inFlight: number }> {
+  const rows: Array<{
+    merchant_id: string;
+    trigger_kind: string;
+    before_status: string | null;
+    before_limit: string | null;
+    after_status: string | null;
+    after_limit: string | null;
+    first_reason: string | null;
+    partial: boolean;
+  }> = await run.db.query(
+    // A decision saw a partial profile when the profile it read (its features) starts later
+    // than the merchant's history does, as the decisions before the flush saw it: everything
+    // the profiler applied after the flush starts from where it stood. A decision recorded
+    // after the flush but whose profile was read just before it (a batch in flight) saw the
+    // whole history, and is not one.
+    `WITH history AS (
+       SELECT merchant_id, min((features->>'firstSeenAt')::timestamptz) AS first_seen
+       FROM credit_decisions WHERE NOT shadow AND features IS NOT NULL AND recorded_at <= $1
+       GROUP BY merchant_id)
+     SELECT d.merchant_id, d.trigger_kind,
+            d.inputs->'previousLine'->>'status' AS before_status, d.inputs->'previousLine'->>'limitMinor' AS before_limit,
+            d.resulting_state->>'status' AS after_status, d.resulting_state->>'limitMinor' AS after_limit,
+            d.reasons->0->>'code' AS first_reason,
+            (d.features IS NULL OR history.first_seen IS NULL
+              OR (d.features->>'firstSeenAt')::timestamptz > history.first_seen) AS partial
+     FROM credit_decisions d LEFT JOIN history USING (merchant_id)
+     WHERE NOT d.shadow AND d.recorded_at > $1 AND d.recorded_at <= $2 ORDER BY d.recorded_at`,
+    [from, to],
+  );
+  const inFlight = rows.filter((row) => !row.partial).length;
+  const cuts = rows.filter(
+    (row) =>
+      row.before_limit !== null &&
+      row.after_limit !== null &&
+      BigInt(row.after_limit) < BigInt(row.before_limit),
+  );
+  const why = new Map<string, number>();
+  for (const row of cuts) why.set(row.first_reason ?? '?', (why.get(row.first_reason ?? '?') ?? 0) + 1);
+  return {
+    cut: `${cuts.length}${cuts.length === 0 ? '' : `: ${[...why].map(([code, count]) => `${code} ${count}`).join(', ')}`}`,
+    inFlight,
+    check: noLineRaised(
+      rows
+        .filter((row) => row.partial)
+        .map((row) => ({
+          merchantId: row.merchant_id,
+          trigger: row.trigger_kind,
+          beforeStatus: row.before_status,
+          beforeLimit: row.before_limit,
+          afterStatus: row.after_status,
+          afterLimit: row.after_limit,
+        })),
+    ),
+  };
 }
 
 /** What a rewind must leave as it was: the database's figures, the profiles, the output topics. */
