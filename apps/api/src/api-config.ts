@@ -47,6 +47,11 @@ export interface ApiOptions {
   /** `API_RATE_LIMIT_*`: requests per window per caller and route class, counted in Redis. */
   readonly rateLimit: RateLimitSettings;
   /**
+   * `API_RATE_LIMIT_CHECK_TIMEOUT_MS` (default 500): a rate-limit check Redis has not answered
+   * by then lets the request through (the limits must not take the API down with Redis).
+   */
+  readonly rateLimitCheckTimeoutMs: number;
+  /**
    * `API_TRUST_PROXY_HOPS` (default 0): how many proxies in front of the API to trust for the
    * client address (X-Forwarded-For), which the anonymous rate limit is keyed on.
    */
@@ -97,6 +102,7 @@ export const apiEnvSchema = z.object({
   API_RATE_LIMIT_READS: wholeNumber(0, 1_000_000, RATE_LIMIT_DEFAULTS.reads),
   API_RATE_LIMIT_WRITES: wholeNumber(0, 1_000_000, RATE_LIMIT_DEFAULTS.writes),
   API_RATE_LIMIT_ANONYMOUS: wholeNumber(0, 1_000_000, RATE_LIMIT_DEFAULTS.anonymous),
+  API_RATE_LIMIT_CHECK_TIMEOUT_MS: wholeNumber(10, 60_000, 500),
   API_RATE_LIMIT_KEY_PREFIX: optionalMatching(
     /^[A-Za-z0-9._:-]{1,64}$/,
     'expected 1-64 characters of A-Z a-z 0-9 . _ : -',
@@ -139,6 +145,7 @@ export function apiOptionsFromEnv(source: EnvSource = process.env): ApiOptions {
       anonymous: env.API_RATE_LIMIT_ANONYMOUS,
       keyPrefix: env.API_RATE_LIMIT_KEY_PREFIX ?? RATE_LIMIT_DEFAULTS.keyPrefix,
     },
+    rateLimitCheckTimeoutMs: env.API_RATE_LIMIT_CHECK_TIMEOUT_MS,
     trustProxyHops: env.API_TRUST_PROXY_HOPS,
     topicNamespace: env.KAFKA_TOPIC_NAMESPACE,
     deadLetterIndexer: {

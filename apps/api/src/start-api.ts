@@ -55,6 +55,7 @@ export async function startApi(
       settings: options.rateLimit,
       limiter: new RedisRateLimiter(app.get<Redis>(API_REDIS)),
       verifier: app.get<TokenVerifier>(TOKEN_VERIFIER),
+      timeoutMs: options.rateLimitCheckTimeoutMs,
     }),
   });
   // process.exit(0) once closed, rather than Nest's default of re-raising the signal: a clean stop exits 0.
