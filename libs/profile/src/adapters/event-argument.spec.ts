@@ -89,9 +89,20 @@ describe('encodeEventArguments (what the script reads)', () => {
     },
   );
 
-  it.each(['-1', '1.5', String(2 ** 48), 'x'])('refuses offset %s', (offset) => {
-    expect(() =>
-      encodeEventArguments([{ offset, delta: deltaOf(cancelled('2026-11-11T10:00:00Z')) }]),
-    ).toThrow(RangeError);
+  it.each([
+    ['0', 0],
+    ['000281474976710655', 2 ** 48 - 1],
+  ])('writes offset %s as %d', (offset, expected) => {
+    const bytes = encodeEventArguments([{ offset, delta: deltaOf(cancelled('2026-11-11T10:00:00Z')) }]);
+    expect(bytes.readUIntBE(2, 6)).toBe(expected);
   });
+
+  it.each(['-1', '1.5', '1.0', '1e3', ' 1', '0x10', '', String(2 ** 48), '9'.repeat(30), 'x'])(
+    'refuses offset %p',
+    (offset) => {
+      expect(() =>
+        encodeEventArguments([{ offset, delta: deltaOf(cancelled('2026-11-11T10:00:00Z')) }]),
+      ).toThrow(RangeError);
+    },
+  );
 });

@@ -52,12 +52,16 @@ function writeUInt56(buffer: Buffer, value: bigint, at: number): number {
   return buffer.writeUIntBE(Number(value & 0xffffffffffffn), at + 1, 6);
 }
 
+/** A Kafka offset (a string of decimal digits, as kafkajs gives it) as a number, read digit by digit: cheaper than Number() per event. */
 function offsetNumber(offset: string): number {
-  const value = Number(offset);
-  if (!Number.isSafeInteger(value) || value < 0 || value > OFFSET_MAX) {
-    throw new RangeError(`Kafka offset ${offset} does not fit the profile's 48-bit positions`);
+  let value = 0;
+  for (let index = 0; index < offset.length; index += 1) {
+    const digit = offset.charCodeAt(index) - 0x30;
+    if (digit < 0 || digit > 9 || value > OFFSET_MAX) break;
+    value = value * 10 + digit;
+    if (index === offset.length - 1 && value <= OFFSET_MAX) return value;
   }
-  return value;
+  throw new RangeError(`Kafka offset ${offset} does not fit the profile's 48-bit positions`);
 }
 
 /** Three ASCII letters (the schema's ISO 4217 form), or three zero bytes for none. */
