@@ -10,6 +10,8 @@ import { createEvent, encodeEvent, namespacedTopic, TopicName, Topics } from '@l
 import { createKafkaClient } from '@lendstream/messaging';
 import {
   authEnvShape,
+  maintenanceDatabaseUrl,
+  withPostgresConnection,
   authSettingsFrom,
   loadEnvWith,
   loadPlatformEnv,
@@ -70,6 +72,9 @@ export class ChaosRun {
   private loadRunning = false;
   /** When the profiles were flushed and when their rebuild began (the window of partial profiles). */
   redisFlush: { at: Date; keysDeleted: number; rebuildAt: Date | null } | null = null;
+  readonly postgresOutages: Array<{ sessionsTerminated: number; ms: number }> = [];
+  /** 5xx answers the REST drawdowns met (and retried) on their way to an answer. */
+  restServerErrors = 0;
 
   private constructor(
     readonly sizes: ChaosSizes,
@@ -81,6 +86,7 @@ export class ChaosRun {
     readonly keyPrefix: string,
     readonly apiPort: number,
     readonly redisUrl: string,
+    readonly serverUrl: string,
     readonly log: (line: string) => void,
   ) {
     this.market = { seed: sizes.seed, merchants: sizes.merchants, days: sizes.days, start: '2026-08-01' };
@@ -134,6 +140,7 @@ export class ChaosRun {
       namespace.namespace.slice(0, 28),
       await freePort(),
       env.REDIS_URL,
+      env.DATABASE_URL,
       log,
     );
     const auth = authSettingsFrom(
@@ -219,6 +226,8 @@ export class ChaosRun {
           day + 1 === FIRST_DRAWDOWN_DAY + REDIS_FLUSH_DAYS_AFTER_FIRST_DRAWDOWN
         )
           await this.flushProfiles();
+        if (this.faults.has('postgres-restart') && this.outageDays().includes(day + 1))
+          await this.postgresOutage();
         if (day + 1 >= FIRST_DRAWDOWN_DAY) restCalls.push(...(await this.drawOnLines(day)));
         if ((day + 1) % 10 === 0)
           this.log(
@@ -262,7 +271,7 @@ export class ChaosRun {
    * can be found afterwards.
    */
   private async flushProfiles(): Promise<void> {
-    const [now] = await this.db.query(`SELECT clock_timestamp() AS at`);
+    const [now] = await this.query<Array<{ at: Date }>>(`SELECT clock_timestamp() AS at`);
     const deleted = await deleteKeysUnder(this.redis, this.keyPrefix);
     this.redisFlush = { at: now.at as Date, keysDeleted: deleted, rebuildAt: null };
     this.log(`  Redis: ${deleted} profile keys deleted under ${this.keyPrefix}:*`);
@@ -283,6 +292,59 @@ export class ChaosRun {
     for (const topic of profiler.topics)
       await this.resetWhenEmpty(profiler.groupId, namespacedTopic(topic, this.namespace.namespace));
     await this.fleet.start('profiler');
+  }
+
+  /** The market days the outages happen on: spread over lending's days, none on the flush's. */
+  private outageDays(): number[] {
+    const first = FIRST_DRAWDOWN_DAY + 1;
+    const span = Math.max(1, this.market.days - first);
+    const days: number[] = [];
+    for (let index = 0; index < this.sizes.postgresOutages; index += 1) {
+      let day = first + Math.floor((index * span) / this.sizes.postgresOutages);
+      if (day === FIRST_DRAWDOWN_DAY + REDIS_FLUSH_DAYS_AFTER_FIRST_DRAWDOWN) day += 1;
+      days.push(day);
+    }
+    return days;
+  }
+
+  /**
+   * A Postgres restart as the services see it, for the run's database only (the server is
+   * shared): it stops taking connections and every session on it is terminated, mid-transaction
+   * or not; after `postgresOutageMs` it takes connections again. The services must retry (never
+   * dead-letter), lose nothing and resume.
+   */
+  private async postgresOutage(): Promise<void> {
+    const maintenance = maintenanceDatabaseUrl(this.serverUrl);
+    const name = this.database.name; // ours: letters, digits and "_", so it can be spliced in
+    let terminated = 0;
+    await withPostgresConnection(maintenance, async (db) => {
+      await db.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false`);
+      const rows: unknown[] = await db.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+        [name],
+      );
+      terminated = rows.length;
+    });
+    await sleep(this.sizes.postgresOutageMs);
+    await withPostgresConnection(maintenance, (db) =>
+      db.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS true`),
+    );
+    this.postgresOutages.push({ sessionsTerminated: terminated, ms: this.sizes.postgresOutageMs });
+    this.log(
+      `  Postgres: ${terminated} sessions terminated, no connections for ${this.sizes.postgresOutageMs} ms`,
+    );
+  }
+
+  /** The harness's own queries during the load: its pool's sessions die with an outage too. */
+  private async query<T>(sql: string, parameters: unknown[] = []): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return (await this.db.query(sql, parameters)) as T;
+      } catch (error) {
+        if (attempt >= 10) throw error;
+        await sleep(500);
+      }
+    }
   }
 
   get loadIsRunning(): boolean {
@@ -332,7 +394,7 @@ export class ChaosRun {
 
   /** A third of the merchants with room and no open loan draw a fifth of it; one of them per day through the API. */
   private async drawOnLines(day: number): Promise<Promise<void>[]> {
-    const lines: Array<{ merchant_id: string; available_minor: string }> = await this.db.query(
+    const lines = await this.query<Array<{ merchant_id: string; available_minor: string }>>(
       `SELECT merchant_id, available_minor FROM credit_lines
        WHERE status = 'ACTIVE' AND currency = $1 AND available_minor >= 500000
          AND NOT EXISTS (SELECT 1 FROM loans WHERE loans.merchant_id = credit_lines.merchant_id
@@ -397,8 +459,10 @@ export class ChaosRun {
           signal: AbortSignal.timeout(10_000),
         });
         await response.arrayBuffer();
-        // 503: a dependency is not ready yet; anything else is the answer.
-        if (response.status !== 503) {
+        // A 5xx (a dependency down, the database restarting) is retried with the same key, as a
+        // client would; it is counted, and the final answer must not be one.
+        if (response.status >= 500) this.restServerErrors += 1;
+        else {
           drawdown.status = response.status;
           return;
         }

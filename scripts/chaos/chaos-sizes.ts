@@ -1,12 +1,14 @@
 /** The chaos run's sizes: CI's (part of `npm test`, a few minutes) and the full run's (`--full`). */
 
-export type FaultKind = 'crash' | 'hostile-input' | 'redelivery' | 'hostile-rest' | 'redis-flush';
+export type FaultKind =
+  'crash' | 'hostile-input' | 'redelivery' | 'hostile-rest' | 'redis-flush' | 'postgres-restart';
 export const FAULT_KINDS: readonly FaultKind[] = [
   'crash',
   'hostile-input',
   'redelivery',
   'hostile-rest',
   'redis-flush',
+  'postgres-restart',
 ];
 
 export interface ChaosSizes {
@@ -23,6 +25,9 @@ export interface ChaosSizes {
   readonly killUptimeMsMax: number;
   readonly hostileMessages: number;
   readonly hostileRequests: number;
+  /** Postgres outages during lending: the run's database refuses connections and drops every session. */
+  readonly postgresOutages: number;
+  readonly postgresOutageMs: number;
   readonly settleTimeoutMs: number;
   readonly echoServices: boolean;
 }
@@ -38,6 +43,8 @@ export const CI_SIZES: ChaosSizes = {
   killUptimeMsMax: 4_000,
   hostileMessages: 10_000,
   hostileRequests: 600,
+  postgresOutages: 2,
+  postgresOutageMs: 4_000,
   settleTimeoutMs: 240_000,
   echoServices: false,
 };
@@ -52,6 +59,8 @@ export const FULL_SIZES: ChaosSizes = {
   killUptimeMsMax: 6_000,
   hostileMessages: 30_000,
   hostileRequests: 5_000,
+  postgresOutages: 6,
+  postgresOutageMs: 8_000,
   settleTimeoutMs: 600_000,
 };
 

@@ -5,6 +5,7 @@ import {
   everyBadMessageDeadLettered,
   everyInputApplied,
   everyOutboxRowPublished,
+  goodInputsNotDeadLettered,
   identityKey,
   ledgerVerifies,
   noLineRaised,
@@ -202,5 +203,29 @@ describe('fail closed after a Redis loss', () => {
     ['no decision at all', [], false],
   ])('%s', (_case, changes, passes) => {
     expect(noLineRaised(changes).passed).toBe(passes);
+  });
+});
+
+describe('transient failures are never dead-lettered', () => {
+  const letter = (marker: string | null, reason: string) => ({
+    marker,
+    service: 'lending',
+    reason,
+    sourceTopic: 'scf.orders.v1',
+  });
+  it.each([
+    [
+      'bad messages and business refusals only',
+      [letter('bad-1', 'NOT_JSON'), letter(null, 'DRAWDOWN_REFUSED')],
+      true,
+    ],
+    [
+      'a good input dead-lettered with a contract reason (a transient failure misfiled)',
+      [letter(null, 'SCHEMA_VIOLATION')],
+      false,
+    ],
+    ['a good input dead-lettered with no reason', [letter(null, '')], false],
+  ])('%s', (_case, letters, passes) => {
+    expect(goodInputsNotDeadLettered(letters, 100).passed).toBe(passes);
   });
 });

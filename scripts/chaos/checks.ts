@@ -306,3 +306,29 @@ export function noLineRaised(changes: readonly LineChange[]): CheckResult {
     problems,
   );
 }
+
+/** The dead-letter reasons that are business rules (CONTRACT.md): a good input may meet one. */
+export const BUSINESS_RULE_REASONS: ReadonlySet<string> = new Set([
+  'CURRENCY_MISMATCH',
+  'DRAWDOWN_REFUSED',
+  'REQUEST_ID_REUSED',
+  'UNKNOWN_DISBURSEMENT',
+  'DISBURSEMENT_OUTCOME_CONFLICT',
+  'SETTLEMENT_ID_REUSED',
+]);
+
+/**
+ * Transient failures are retried, never dead-lettered: no good input (one without the run's
+ * bad-message marker) is in the DLQ except on a business rule. `goodInputs` is how many were sent.
+ */
+export function goodInputsNotDeadLettered(
+  deadLetters: readonly DeadLetterSeen[],
+  goodInputs: number,
+): CheckResult {
+  const problems = deadLetters
+    .filter((letter) => letter.marker === null && !BUSINESS_RULE_REASONS.has(letter.reason))
+    .map(
+      (letter) => `${letter.service} dead-lettered a good input from ${letter.sourceTopic}: ${letter.reason}`,
+    );
+  return result('no good input dead-lettered but on a business rule', goodInputs, problems);
+}

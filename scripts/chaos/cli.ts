@@ -28,6 +28,7 @@ import {
   everyBadMessageDeadLettered,
   everyInputApplied,
   everyOutboxRowPublished,
+  goodInputsNotDeadLettered,
   identityKey,
   ledgerVerifies,
   noLineRaised,
@@ -167,6 +168,14 @@ async function main(): Promise<number> {
     row('end state').checks.push(...end.core);
     if (faults.has('hostile-input')) row('hostile-input').checks.push(...end.hostile);
     if (faults.has('crash')) row('crash').checks.push(...end.crash);
+    if (faults.has('postgres-restart')) {
+      const terminated = run.postgresOutages.reduce((sum, outage) => sum + outage.sessionsTerminated, 0);
+      const bootFailures = [...run.fleet.tally.values()].reduce((sum, tally) => sum + tally.bootFailures, 0);
+      row('postgres-restart').injected =
+        `${run.postgresOutages.length} outages of ${sizes.postgresOutageMs} ms (${terminated} sessions terminated; ` +
+        `${bootFailures} boots refused and retried, ${run.restServerErrors} REST 5xx retried)`;
+      row('postgres-restart').checks.push(...end.outage);
+    }
 
     const ordered = [...FAULT_KINDS.filter((fault) => rows.has(fault)), 'end state' as const].map((fault) =>
       rows.get(fault)!,
@@ -327,7 +336,7 @@ function simpleHash(text: string): string {
 
 async function endStateChecks(
   run: ChaosRun,
-): Promise<{ core: CheckResult[]; hostile: CheckResult[]; crash: CheckResult[] }> {
+): Promise<{ core: CheckResult[]; hostile: CheckResult[]; crash: CheckResult[]; outage: CheckResult[] }> {
   const { brokers, namespace, db } = run;
   const ns = namespace.namespace;
   const deadLetters = await readNamespaced(
@@ -402,8 +411,10 @@ async function endStateChecks(
     env: { ...process.env, DATABASE_URL: run.database.url },
     encoding: 'utf8',
   });
+  const goodNotDeadLettered = goodInputsNotDeadLettered(deadLettersSeen(deadLetters), run.goodSent);
   const core = [
     underwriterApplied,
+    goodNotDeadLettered,
     lendingApplied,
     profiles,
     ...once,
@@ -449,7 +460,8 @@ async function endStateChecks(
     },
   ];
   void identityKey;
-  return { core, hostile, crash };
+  const outage = [goodNotDeadLettered, ...crash, lags];
+  return { core, hostile, crash, outage };
 }
 
 const log = (run: ChaosRun, line: string) => run.log(line);

@@ -27,26 +27,37 @@ const READY_LINE: Record<ServiceName, RegExp> = {
 const LAST_LINES_KEPT = 40;
 const STOP_GRACE_MS = 15_000;
 const READY_TIMEOUT_MS = 120_000;
+const BOOT_ATTEMPTS = 30;
+const BOOT_RETRY_MS = 1_000;
 
 interface Running {
   readonly child: ChildProcess;
   readonly exited: Promise<void>;
   readonly ready: Promise<void>;
   killedOnPurpose: boolean;
+  /** It logged that it is up. */
+  up: boolean;
 }
+
+class BootFailedError extends Error {}
 
 export interface ServiceTally {
   starts: number;
   kills: number;
-  /** Exits nobody asked for: a service that dies by itself under the faults is a finding. */
+  /** Exits nobody asked for, once up: a service that dies by itself under the faults is a finding. */
   unexpectedExits: number;
+  /** Boots that failed by themselves (say, the database refusing connections), and were retried. */
+  bootFailures: number;
   lastLines: string[];
 }
 
 export class ServiceFleet {
   private readonly running = new Map<ServiceName, Running>();
   readonly tally = new Map<ServiceName, ServiceTally>(
-    SERVICE_NAMES.map((name) => [name, { starts: 0, kills: 0, unexpectedExits: 0, lastLines: [] }]),
+    SERVICE_NAMES.map((name) => [
+      name,
+      { starts: 0, kills: 0, unexpectedExits: 0, bootFailures: 0, lastLines: [] },
+    ]),
   );
 
   constructor(
@@ -54,8 +65,24 @@ export class ServiceFleet {
     private readonly echo: boolean,
   ) {}
 
-  /** Starts the service and resolves once it logged that it is up. */
+  /**
+   * Starts the service and resolves once it logged that it is up. A boot that fails by itself
+   * (the database refusing connections during an outage) is retried, as an orchestrator
+   * restarts a container, up to BOOT_ATTEMPTS times.
+   */
   async start(name: ServiceName): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.startOnce(name);
+      } catch (error) {
+        if (!(error instanceof BootFailedError) || attempt >= BOOT_ATTEMPTS) throw error;
+        this.tally.get(name)!.bootFailures += 1;
+        await new Promise((resolve) => setTimeout(resolve, BOOT_RETRY_MS));
+      }
+    }
+  }
+
+  private async startOnce(name: ServiceName): Promise<void> {
     if (this.running.has(name)) throw new Error(`${name} is already running`);
     const child = spawn(
       process.execPath,
@@ -74,17 +101,21 @@ export class ServiceFleet {
       readline.createInterface({ input: stream }).on('line', (line) => {
         tally.lastLines.push(line);
         if (tally.lastLines.length > LAST_LINES_KEPT) tally.lastLines.shift();
-        if (READY_LINE[name].test(line)) markReady();
+        if (READY_LINE[name].test(line)) {
+          entry.up = true;
+          markReady();
+        }
         if (this.echo) process.stdout.write(`[${name}] ${line}\n`);
       });
     }
     const entry: Running = {
       child,
       killedOnPurpose: false,
+      up: false,
       ready,
       exited: new Promise<void>((resolve) =>
         child.on('exit', () => {
-          if (!entry.killedOnPurpose) tally.unexpectedExits += 1;
+          if (!entry.killedOnPurpose && entry.up) tally.unexpectedExits += 1;
           if (this.running.get(name) === entry) this.running.delete(name);
           resolve();
         }),
@@ -95,7 +126,8 @@ export class ServiceFleet {
     await Promise.race([
       ready,
       entry.exited.then(() => {
-        throw new Error(`${name} exited before it was up:\n${tally.lastLines.join('\n')}`);
+        const message = `${name} exited before it was up:\n${tally.lastLines.join('\n')}`;
+        throw entry.killedOnPurpose ? new Error(message) : new BootFailedError(message);
       }),
       new Promise((_, reject) => {
         timer = setTimeout(
