@@ -75,6 +75,8 @@ export class ChaosRun {
   readonly postgresOutages: Array<{ sessionsTerminated: number; ms: number }> = [];
   /** 5xx answers the REST drawdowns met (and retried) on their way to an answer. */
   restServerErrors = 0;
+  /** Joins and leaves of a second consumer instance. */
+  rebalances = 0;
 
   private constructor(
     readonly sizes: ChaosSizes,
@@ -493,6 +495,26 @@ export class ChaosRun {
           ready.catch(() => undefined);
         }
         await ready;
+      }),
+    );
+  }
+
+  /**
+   * Rebalances under load: a second instance of each consumer (profiler, underwriter, lending)
+   * joins its group, takes half the partitions for a random while, and leaves again (SIGTERM:
+   * it drains and leaves the group), `rebalancesPerService` times, the three concurrently.
+   */
+  async rebalanceConsumers(): Promise<void> {
+    const consumers: ServiceName[] = ['profiler', 'underwriter', 'lending'];
+    await Promise.all(
+      consumers.map(async (name) => {
+        for (let cycle = 0; cycle < this.sizes.rebalancesPerService; cycle += 1) {
+          await sleep(randomInt(this.sizes.killUptimeMsMin, this.sizes.killUptimeMsMax));
+          await this.fleet.start(name, 2);
+          await sleep(randomInt(this.sizes.killUptimeMsMin, this.sizes.killUptimeMsMax));
+          await this.fleet.stop(name, 2);
+          this.rebalances += 2;
+        }
       }),
     );
   }

@@ -1,7 +1,13 @@
 /** The chaos run's sizes: CI's (part of `npm test`, a few minutes) and the full run's (`--full`). */
 
 export type FaultKind =
-  'crash' | 'hostile-input' | 'redelivery' | 'hostile-rest' | 'redis-flush' | 'postgres-restart';
+  | 'crash'
+  | 'hostile-input'
+  | 'redelivery'
+  | 'hostile-rest'
+  | 'redis-flush'
+  | 'postgres-restart'
+  | 'rebalance';
 export const FAULT_KINDS: readonly FaultKind[] = [
   'crash',
   'hostile-input',
@@ -9,6 +15,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'hostile-rest',
   'redis-flush',
   'postgres-restart',
+  'rebalance',
 ];
 
 export interface ChaosSizes {
@@ -28,6 +35,8 @@ export interface ChaosSizes {
   /** Postgres outages during lending: the run's database refuses connections and drops every session. */
   readonly postgresOutages: number;
   readonly postgresOutageMs: number;
+  /** A second instance of each consumer joins its group and leaves again, this many times. */
+  readonly rebalancesPerService: number;
   readonly settleTimeoutMs: number;
   readonly echoServices: boolean;
 }
@@ -45,6 +54,7 @@ export const CI_SIZES: ChaosSizes = {
   hostileRequests: 600,
   postgresOutages: 2,
   postgresOutageMs: 4_000,
+  rebalancesPerService: 4,
   settleTimeoutMs: 240_000,
   echoServices: false,
 };
@@ -61,6 +71,7 @@ export const FULL_SIZES: ChaosSizes = {
   hostileRequests: 5_000,
   postgresOutages: 6,
   postgresOutageMs: 8_000,
+  rebalancesPerService: 20,
   settleTimeoutMs: 600_000,
 };
 

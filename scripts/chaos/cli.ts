@@ -113,14 +113,21 @@ async function main(): Promise<number> {
     log(
       `▶ load: ${sizes.merchants} merchants × ${sizes.days} days, a day every ${sizes.dayPaceMs} ms${faults.has('crash') ? `, ${sizes.killsPerService} SIGKILLs per service` : ''}`,
     );
-    await Promise.all([run.runLoad(), faults.has('crash') ? run.crashServices() : Promise.resolve()]);
+    await Promise.all([
+      run.runLoad(),
+      faults.has('crash') ? run.crashServices() : Promise.resolve(),
+      faults.has('rebalance') ? run.rebalanceConsumers() : Promise.resolve(),
+    ]);
     log(
       `  load done: ${run.goodSent} market events, ${run.kafkaDrawdowns} drawdowns by Kafka, ${run.restDrawdowns.length} by REST, ${run.badSent.length} bad messages`,
     );
     await run.quiesce(sizes.settleTimeoutMs);
     log('  settled');
     if (faults.has('crash')) {
-      const kills = [...run.fleet.tally].map(([name, tally]) => `${name} ${tally.kills}`).join(', ');
+      const kills = [...run.fleet.tally]
+        .filter(([name]) => !name.includes('#'))
+        .map(([name, tally]) => `${name} ${tally.kills}`)
+        .join(', ');
       row('crash').injected = `SIGKILL: ${kills}`;
     }
     if (faults.has('hostile-input'))
@@ -168,6 +175,11 @@ async function main(): Promise<number> {
     row('end state').checks.push(...end.core);
     if (faults.has('hostile-input')) row('hostile-input').checks.push(...end.hostile);
     if (faults.has('crash')) row('crash').checks.push(...end.crash);
+    if (faults.has('rebalance')) {
+      row('rebalance').injected =
+        `${run.rebalances / 2} times a second instance of each consumer joined and left (${run.rebalances} rebalances)`;
+      row('rebalance').checks.push(...end.consumers);
+    }
     if (faults.has('postgres-restart')) {
       const terminated = run.postgresOutages.reduce((sum, outage) => sum + outage.sessionsTerminated, 0);
       const bootFailures = [...run.fleet.tally.values()].reduce((sum, tally) => sum + tally.bootFailures, 0);
@@ -334,9 +346,13 @@ function simpleHash(text: string): string {
   return hash.toString(16);
 }
 
-async function endStateChecks(
-  run: ChaosRun,
-): Promise<{ core: CheckResult[]; hostile: CheckResult[]; crash: CheckResult[]; outage: CheckResult[] }> {
+async function endStateChecks(run: ChaosRun): Promise<{
+  core: CheckResult[];
+  hostile: CheckResult[];
+  crash: CheckResult[];
+  outage: CheckResult[];
+  consumers: CheckResult[];
+}> {
   const { brokers, namespace, db } = run;
   const ns = namespace.namespace;
   const deadLetters = await readNamespaced(
@@ -461,7 +477,8 @@ async function endStateChecks(
   ];
   void identityKey;
   const outage = [goodNotDeadLettered, ...crash, lags];
-  return { core, hostile, crash, outage };
+  const consumers = [underwriterApplied, lendingApplied, profiles, ...once, lags];
+  return { core, hostile, crash, outage, consumers };
 }
 
 const log = (run: ChaosRun, line: string) => run.log(line);

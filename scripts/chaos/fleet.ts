@@ -41,6 +41,9 @@ interface Running {
 
 class BootFailedError extends Error {}
 
+const instanceKey = (name: ServiceName, instance: number): string =>
+  instance === 1 ? name : `${name}#${instance}`;
+
 export interface ServiceTally {
   starts: number;
   kills: number;
@@ -52,8 +55,8 @@ export interface ServiceTally {
 }
 
 export class ServiceFleet {
-  private readonly running = new Map<ServiceName, Running>();
-  readonly tally = new Map<ServiceName, ServiceTally>(
+  private readonly running = new Map<string, Running>();
+  readonly tally = new Map<string, ServiceTally>(
     SERVICE_NAMES.map((name) => [
       name,
       { starts: 0, kills: 0, unexpectedExits: 0, bootFailures: 0, lastLines: [] },
@@ -70,20 +73,29 @@ export class ServiceFleet {
    * (the database refusing connections during an outage) is retried, as an orchestrator
    * restarts a container, up to BOOT_ATTEMPTS times.
    */
-  async start(name: ServiceName): Promise<void> {
+  async start(name: ServiceName, instance = 1): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.startOnce(name);
+        return await this.startOnce(name, instance);
       } catch (error) {
         if (!(error instanceof BootFailedError) || attempt >= BOOT_ATTEMPTS) throw error;
-        this.tally.get(name)!.bootFailures += 1;
+        this.tallyOf(name, instance).bootFailures += 1;
         await new Promise((resolve) => setTimeout(resolve, BOOT_RETRY_MS));
       }
     }
   }
 
-  private async startOnce(name: ServiceName): Promise<void> {
-    if (this.running.has(name)) throw new Error(`${name} is already running`);
+  /** The first instance of a service is its name; more (rebalances) are `<name>#<n>`. */
+  private tallyOf(name: ServiceName, instance: number): ServiceTally {
+    const key = instanceKey(name, instance);
+    if (!this.tally.has(key))
+      this.tally.set(key, { starts: 0, kills: 0, unexpectedExits: 0, bootFailures: 0, lastLines: [] });
+    return this.tally.get(key)!;
+  }
+
+  private async startOnce(name: ServiceName, instance: number): Promise<void> {
+    const key = instanceKey(name, instance);
+    if (this.running.has(key)) throw new Error(`${key} is already running`);
     const child = spawn(
       process.execPath,
       ['-r', '@swc-node/register', 'scripts/chaos/crashable-service.ts'],
@@ -93,7 +105,7 @@ export class ServiceFleet {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
-    const tally = this.tally.get(name)!;
+    const tally = this.tallyOf(name, instance);
     tally.starts += 1;
     let markReady: () => void = () => undefined;
     const ready = new Promise<void>((resolve) => (markReady = resolve));
@@ -105,7 +117,7 @@ export class ServiceFleet {
           entry.up = true;
           markReady();
         }
-        if (this.echo) process.stdout.write(`[${name}] ${line}\n`);
+        if (this.echo) process.stdout.write(`[${key}] ${line}\n`);
       });
     }
     const entry: Running = {
@@ -116,12 +128,12 @@ export class ServiceFleet {
       exited: new Promise<void>((resolve) =>
         child.on('exit', () => {
           if (!entry.killedOnPurpose && entry.up) tally.unexpectedExits += 1;
-          if (this.running.get(name) === entry) this.running.delete(name);
+          if (this.running.get(key) === entry) this.running.delete(key);
           resolve();
         }),
       ),
     };
-    this.running.set(name, entry);
+    this.running.set(key, entry);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       ready,
@@ -139,18 +151,18 @@ export class ServiceFleet {
   }
 
   /** SIGKILL: no drain, no commit, no goodbye to the group; resolves once the process is gone. */
-  async kill(name: ServiceName): Promise<void> {
-    const entry = this.running.get(name);
+  async kill(name: ServiceName, instance = 1): Promise<void> {
+    const entry = this.running.get(instanceKey(name, instance));
     if (entry === undefined) return;
     entry.killedOnPurpose = true;
     entry.child.kill('SIGKILL');
-    this.tally.get(name)!.kills += 1;
+    this.tallyOf(name, instance).kills += 1;
     await entry.exited;
   }
 
   /** SIGTERM (the service drains and leaves its group), SIGKILL after a grace period. */
-  async stop(name: ServiceName): Promise<void> {
-    const entry = this.running.get(name);
+  async stop(name: ServiceName, instance = 1): Promise<void> {
+    const entry = this.running.get(instanceKey(name, instance));
     if (entry === undefined) return;
     entry.killedOnPurpose = true;
     entry.child.kill('SIGTERM');
@@ -159,11 +171,19 @@ export class ServiceFleet {
     clearTimeout(timer);
   }
 
-  isRunning(name: ServiceName): boolean {
-    return this.running.has(name);
+  isRunning(name: ServiceName, instance = 1): boolean {
+    return this.running.has(instanceKey(name, instance));
   }
 
   async stopAll(): Promise<void> {
-    await Promise.all([...this.running.keys()].map((name) => this.stop(name)));
+    await Promise.all(
+      [...this.running.entries()].map(async ([, entry]) => {
+        entry.killedOnPurpose = true;
+        entry.child.kill('SIGTERM');
+        const timer = setTimeout(() => entry.child.kill('SIGKILL'), STOP_GRACE_MS);
+        await entry.exited;
+        clearTimeout(timer);
+      }),
+    );
   }
 }
