@@ -143,7 +143,7 @@ async function main(): Promise<number> {
       await run.quiesce(sizes.settleTimeoutMs);
       const window = await partialProfileDecisions(run, run.redisFlush.at, run.redisFlush.rebuildAt!);
       row('redis-flush').injected =
-        `${run.redisFlush.keysDeleted} profile keys deleted mid-run, then rebuilt; meanwhile lines cut ${window.cut}; ${window.inFlight} decisions read a profile just before the flush`;
+        `${run.redisFlush.keysDeleted} profile keys deleted mid-run, then rebuilt; meanwhile lines ${window.cut}; ${window.inFlight} decisions read a profile just before the flush`;
       row('redis-flush').checks.push(window.check);
       log('  settled');
     }
@@ -261,6 +261,7 @@ async function partialProfileDecisions(
     after_status: string | null;
     after_limit: string | null;
     first_reason: string | null;
+    event_type: string | null;
     partial: boolean;
   }> = await run.db.query(
     // A decision saw a partial profile when the profile it read (its features) starts later
@@ -275,7 +276,7 @@ async function partialProfileDecisions(
      SELECT d.merchant_id, d.trigger_kind,
             d.inputs->'previousLine'->>'status' AS before_status, d.inputs->'previousLine'->>'limitMinor' AS before_limit,
             d.resulting_state->>'status' AS after_status, d.resulting_state->>'limitMinor' AS after_limit,
-            d.reasons->0->>'code' AS first_reason,
+            d.reasons->0->>'code' AS first_reason, d.event_type,
             (d.features IS NULL OR history.first_seen IS NULL
               OR (d.features->>'firstSeenAt')::timestamptz > history.first_seen) AS partial
      FROM credit_decisions d LEFT JOIN history USING (merchant_id)
@@ -289,10 +290,14 @@ async function partialProfileDecisions(
       row.after_limit !== null &&
       BigInt(row.after_limit) < BigInt(row.before_limit),
   );
+  // What the partial profiles did to the lines (cuts, closures, freezes), and why: for the report.
   const why = new Map<string, number>();
-  for (const row of cuts) why.set(row.first_reason ?? '?', (why.get(row.first_reason ?? '?') ?? 0) + 1);
+  for (const row of rows.filter((entry) => entry.partial && entry.event_type !== null)) {
+    const key = `${row.event_type!.replace('credit-line.', '')} (${row.first_reason ?? '?'})`;
+    why.set(key, (why.get(key) ?? 0) + 1);
+  }
   return {
-    cut: `${cuts.length}${cuts.length === 0 ? '' : `: ${[...why].map(([code, count]) => `${code} ${count}`).join(', ')}`}`,
+    cut: `${cuts.length} cut; events on partial profiles: ${why.size === 0 ? 'none' : [...why].map(([what, count]) => `${what} ${count}`).join(', ')}`,
     inFlight,
     check: noLineRaised(
       rows
