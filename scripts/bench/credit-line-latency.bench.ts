@@ -28,6 +28,7 @@ import { createTopicNamespace } from '../lib/kafka-namespace';
 import { offerLoad, percentile } from '../lib/offered-load';
 import { waitForOutboxDrained } from '../lib/outbox-drained';
 import { createScratchDatabase } from '../lib/scratch-database';
+import { readSignalAppendTimes, signalKey } from '../lib/signal-append-times';
 import { startService, stopService } from '../lib/services';
 import { BenchResult } from './bench-result';
 
@@ -50,7 +51,8 @@ interface Offered extends OutgoingMessage {
   readonly probe?: string;
 }
 
-const probeKey = (merchantId: string, timeMs: number) => `${merchantId}|${timeMs}`;
+/** A probe is known by the key of the signal it causes: (merchantId, its event time = the signal's asOf). */
+const probeKey = signalKey;
 
 export async function creditLineLatencyBenchmark(): Promise<BenchResult> {
   const env = loadPlatformEnv();
@@ -197,38 +199,64 @@ export async function creditLineLatencyBenchmark(): Promise<BenchResult> {
 
     const latenciesMs: number[] = [];
     const matchedTypes: Record<string, number> = {};
-    // Where the time goes: append → decision stored (profiler, signal, underwriter) and
-    // decision stored → arrival (commit, relay, broker, consumer). recorded_at is the
-    // database's clock_timestamp() at the insert; this machine's clock serves both sides.
-    const recordedAt = new Map<string, number>(
+    // Where the time goes: append → signal (profiler), signal → decision stored (underwriter),
+    // decision stored → arrival (commit, relay, broker, consumer). The decisions that moved a
+    // line: when each was stored (the database's clock_timestamp(), this machine's clock on
+    // both sides) and which signal set it off.
+    const decisions = new Map<string, { recordedAtMs: number; triggerId: string }>(
       (
         (await db.query(
-          `SELECT decision_id::text AS id, (extract(epoch FROM recorded_at) * 1000)::float8 AS at
+          `SELECT decision_id::text AS id, trigger_id, (extract(epoch FROM recorded_at) * 1000)::float8 AS at
            FROM credit_decisions WHERE NOT shadow AND event_type IS NOT NULL`,
-        )) as Array<{ id: string; at: number }>
-      ).map((row) => [row.id, row.at]),
+        )) as Array<{ id: string; trigger_id: string; at: number }>
+      ).map((row) => [row.id, { recordedAtMs: row.at, triggerId: row.trigger_id }]),
     );
+    // The profiler's part: the probe's append to its signal's (same merchant, asOf = the probe's time).
+    const signals = await readSignalAppendTimes(brokers, namespace, loadStarted, TAIL_TIMEOUT_MS);
     const toDecisionMs: number[] = [];
+    const toSignalMs: number[] = [];
+    const signalToDecisionMs: number[] = [];
     const decisionToArrivalMs: number[] = [];
+    // A probe's event is the one its own signal's decision emitted. Later decisions about the
+    // merchant (its trading's late signals, decided as of its newest decision, the probe's) can
+    // move the line with the same profileAsOf: they are not the probe's, and counting them took
+    // trading seconds later for the probe's latency.
+    let notTheProbes = 0;
     for (const { event, arrivedAtMs } of creditLines.events) {
-      const acked = ackedAt.get(probeKey(event.subject, Date.parse(event.data.profileAsOf)));
+      const key = probeKey(event.subject, Date.parse(event.data.profileAsOf));
+      const acked = ackedAt.get(key);
       if (acked === undefined) continue;
+      const decision = decisions.get(event.data.decisionId);
+      if (decision === undefined || signals.keyOfSignal.get(decision.triggerId) !== key) {
+        notTheProbes += 1;
+        continue;
+      }
       latenciesMs.push(arrivedAtMs - acked);
       matchedTypes[event.type] = (matchedTypes[event.type] ?? 0) + 1;
-      const decided = recordedAt.get(event.data.decisionId);
-      if (decided !== undefined) {
-        toDecisionMs.push(Math.round(decided - acked));
-        decisionToArrivalMs.push(Math.round(arrivedAtMs - decided));
+      toDecisionMs.push(Math.round(decision.recordedAtMs - acked));
+      decisionToArrivalMs.push(Math.round(arrivedAtMs - decision.recordedAtMs));
+      const signalled = signals.appendedAt.get(key);
+      if (signalled !== undefined) {
+        toSignalMs.push(Math.round(signalled - acked));
+        signalToDecisionMs.push(Math.round(decision.recordedAtMs - signalled));
       }
     }
     const stages = {
       appendToDecisionP50Ms: percentile(toDecisionMs, 50),
       appendToDecisionP99Ms: percentile(toDecisionMs, 99),
+      appendToSignalP50Ms: percentile(toSignalMs, 50),
+      appendToSignalP99Ms: percentile(toSignalMs, 99),
+      signalToDecisionP50Ms: percentile(signalToDecisionMs, 50),
+      signalToDecisionP99Ms: percentile(signalToDecisionMs, 99),
+      signalSamples: toSignalMs.length,
+      eventsAsOfAProbeNotItsOwn: notTheProbes,
       decisionToArrivalP50Ms: percentile(decisionToArrivalMs, 50),
       decisionToArrivalP99Ms: percentile(decisionToArrivalMs, 99),
     };
     console.log(
-      `  stages: append → decision p50 ${stages.appendToDecisionP50Ms} ms, p99 ${stages.appendToDecisionP99Ms} ms; ` +
+      `  stages: append → decision p50 ${stages.appendToDecisionP50Ms} ms, p99 ${stages.appendToDecisionP99Ms} ms ` +
+        `(append → signal p50 ${stages.appendToSignalP50Ms} ms, p99 ${stages.appendToSignalP99Ms} ms; ` +
+        `signal → decision p50 ${stages.signalToDecisionP50Ms} ms, p99 ${stages.signalToDecisionP99Ms} ms); ` +
         `decision → arrival p50 ${stages.decisionToArrivalP50Ms} ms, p99 ${stages.decisionToArrivalP99Ms} ms`,
     );
     const value = percentile(latenciesMs, 99);
