@@ -2,34 +2,27 @@ import type { Provider } from '@nestjs/common';
 import type { Admin } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { OutboxRelay } from '@lendstream/messaging';
 import {
   HEALTH_TIMEOUT_MS_DEFAULT,
   kafkaReadinessProbe,
-  observabilityProviders,
+  outboxBacklogGaugesProvider,
   postgresReadinessProbe,
   READINESS_KAFKA_ADMIN,
   READINESS_PROBES,
-  readinessKafkaAdminProvider,
-  registerOutboxBacklogGauges,
+  workerObservabilityProviders,
 } from '@lendstream/platform';
 import type { LendingOptions } from './lending-config';
 
-/** Nothing to inject: the gauges read the relay's backlog when Prometheus scrapes. */
-const OUTBOX_BACKLOG_GAUGES = Symbol('OUTBOX_BACKLOG_GAUGES');
-
 /** Health and metrics of lending: readiness checks Kafka and Postgres (it uses no Redis); the outbox backlog is read at scrape time. */
 export function lendingObservabilityProviders(options: LendingOptions, registry: Registry): Provider[] {
+  const healthTimeoutMs = options.healthTimeoutMs ?? HEALTH_TIMEOUT_MS_DEFAULT;
   return [
-    ...observabilityProviders({
+    ...workerObservabilityProviders({
       registry,
-      healthTimeoutMs: options.healthTimeoutMs ?? HEALTH_TIMEOUT_MS_DEFAULT,
+      healthTimeoutMs,
       httpPort: options.httpPort,
-    }),
-    readinessKafkaAdminProvider({
-      brokers: options.kafkaBrokers,
+      kafkaBrokers: options.kafkaBrokers,
       clientId: options.clientId,
-      timeoutMs: options.healthTimeoutMs ?? HEALTH_TIMEOUT_MS_DEFAULT,
     }),
     {
       provide: READINESS_PROBES,
@@ -39,15 +32,6 @@ export function lendingObservabilityProviders(options: LendingOptions, registry:
         postgres: postgresReadinessProbe(dataSource),
       }),
     },
-    {
-      provide: OUTBOX_BACKLOG_GAUGES,
-      inject: [OutboxRelay],
-      useFactory: (relay: OutboxRelay) =>
-        registerOutboxBacklogGauges(
-          registry,
-          () => relay.outboxBacklog(),
-          options.healthTimeoutMs ?? HEALTH_TIMEOUT_MS_DEFAULT,
-        ),
-    },
+    outboxBacklogGaugesProvider(registry, healthTimeoutMs),
   ];
 }

@@ -5,11 +5,10 @@ import type { Registry } from 'prom-client';
 import {
   HEALTH_TIMEOUT_MS_DEFAULT,
   kafkaReadinessProbe,
-  observabilityProviders,
   READINESS_KAFKA_ADMIN,
   READINESS_PROBES,
-  readinessKafkaAdminProvider,
   redisReadinessProbe,
+  workerObservabilityProviders,
 } from '@lendstream/platform';
 import type { ProfilerOptions } from './profiler-config';
 import { PROFILE_REDIS } from './profiler-tokens';
@@ -17,15 +16,12 @@ import { PROFILE_REDIS } from './profiler-tokens';
 /** Health and metrics of the profiler: it uses Kafka and Redis, so readiness checks exactly those. */
 export function profilerObservabilityProviders(options: ProfilerOptions, registry: Registry): Provider[] {
   return [
-    ...observabilityProviders({
+    ...workerObservabilityProviders({
       registry,
       healthTimeoutMs: options.healthTimeoutMs ?? HEALTH_TIMEOUT_MS_DEFAULT,
       httpPort: options.httpPort,
-    }),
-    readinessKafkaAdminProvider({
-      brokers: options.kafkaBrokers,
+      kafkaBrokers: options.kafkaBrokers,
       clientId: options.clientId,
-      timeoutMs: options.healthTimeoutMs ?? HEALTH_TIMEOUT_MS_DEFAULT,
     }),
     {
       provide: READINESS_PROBES,

@@ -3,25 +3,20 @@ import type Redis from 'ioredis';
 import type { Admin } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { OutboxRelay } from '@lendstream/messaging';
 import {
   decisionLatencyHistogram,
   HEALTH_TIMEOUT_MS_DEFAULT,
   kafkaReadinessProbe,
-  observabilityProviders,
+  outboxBacklogGaugesProvider,
   postgresReadinessProbe,
   READINESS_KAFKA_ADMIN,
   READINESS_PROBES,
-  readinessKafkaAdminProvider,
   redisReadinessProbe,
-  registerOutboxBacklogGauges,
+  workerObservabilityProviders,
   type DecisionLatency,
 } from '@lendstream/platform';
 import type { UnderwriterOptions } from './underwriter-config';
 import { UNDERWRITER_REDIS } from './underwriter-tokens';
-
-/** Nothing to inject: the gauges read the relay's backlog when Prometheus scrapes. */
-const OUTBOX_BACKLOG_GAUGES = Symbol('OUTBOX_BACKLOG_GAUGES');
 
 /** The decision latency histogram, injected into the controllers that commit decisions. */
 export const DECISION_LATENCY = Symbol('DECISION_LATENCY');
@@ -36,16 +31,14 @@ export function underwriterObservabilityProviders(
   options: UnderwriterOptions,
   registry: Registry,
 ): Provider[] {
+  const healthTimeoutMs = options.healthTimeoutMs ?? HEALTH_TIMEOUT_MS_DEFAULT;
   return [
-    ...observabilityProviders({
+    ...workerObservabilityProviders({
       registry,
-      healthTimeoutMs: options.healthTimeoutMs ?? HEALTH_TIMEOUT_MS_DEFAULT,
+      healthTimeoutMs,
       httpPort: options.httpPort,
-    }),
-    readinessKafkaAdminProvider({
-      brokers: options.kafkaBrokers,
+      kafkaBrokers: options.kafkaBrokers,
       clientId: options.clientId,
-      timeoutMs: options.healthTimeoutMs ?? HEALTH_TIMEOUT_MS_DEFAULT,
     }),
     {
       provide: READINESS_PROBES,
@@ -56,16 +49,7 @@ export function underwriterObservabilityProviders(
         redis: redisReadinessProbe(redis),
       }),
     },
-    {
-      provide: OUTBOX_BACKLOG_GAUGES,
-      inject: [OutboxRelay],
-      useFactory: (relay: OutboxRelay) =>
-        registerOutboxBacklogGauges(
-          registry,
-          () => relay.outboxBacklog(),
-          options.healthTimeoutMs ?? HEALTH_TIMEOUT_MS_DEFAULT,
-        ),
-    },
+    outboxBacklogGaugesProvider(registry, healthTimeoutMs),
     { provide: DECISION_LATENCY, useFactory: () => decisionLatencyHistogram(registry) },
   ];
 }

@@ -9,7 +9,9 @@ import {
 } from '@nestjs/common';
 import type { Admin } from 'kafkajs';
 import type { Registry } from 'prom-client';
+import { OutboxRelay } from '@lendstream/messaging';
 import { checkReadiness, ReadinessProbe, ReadinessReport } from '../readiness';
+import { registerOutboxBacklogGauges } from './metrics-registry';
 import { ObservabilityServer } from './observability-server';
 import { createReadinessKafkaAdmin } from './readiness-probes';
 
@@ -109,4 +111,46 @@ export function readinessKafkaAdminProvider(options: {
   readonly timeoutMs: number;
 }): Provider {
   return { provide: READINESS_KAFKA_ADMIN, useFactory: () => createReadinessKafkaAdmin(options) };
+}
+
+export interface WorkerObservabilityOptions {
+  readonly registry: Registry;
+  /** Each readiness probe (and the outbox backlog's read) fails after this long. */
+  readonly healthTimeoutMs: number;
+  readonly httpPort?: number;
+  readonly kafkaBrokers: readonly string[];
+  readonly clientId: string;
+}
+
+/**
+ * What every Kafka worker (profiler, underwriter, lending) serves alike: the health and metrics
+ * listener and the Kafka admin its readiness uses. Each app adds its READINESS_PROBES (exactly
+ * what it depends on) and, with an outbox, outboxBacklogGaugesProvider.
+ */
+export function workerObservabilityProviders(options: WorkerObservabilityOptions): Provider[] {
+  return [
+    ...observabilityProviders({
+      registry: options.registry,
+      healthTimeoutMs: options.healthTimeoutMs,
+      httpPort: options.httpPort,
+    }),
+    readinessKafkaAdminProvider({
+      brokers: options.kafkaBrokers,
+      clientId: options.clientId,
+      timeoutMs: options.healthTimeoutMs,
+    }),
+  ];
+}
+
+/** Nothing to inject: the gauges read the relay's backlog when Prometheus scrapes. */
+const OUTBOX_BACKLOG_GAUGES = Symbol('OUTBOX_BACKLOG_GAUGES');
+
+/** The outbox backlog gauges of an app with a relay, read from the relay at scrape time. */
+export function outboxBacklogGaugesProvider(registry: Registry, timeoutMs: number): Provider {
+  return {
+    provide: OUTBOX_BACKLOG_GAUGES,
+    inject: [OutboxRelay],
+    useFactory: (relay: OutboxRelay) =>
+      registerOutboxBacklogGauges(registry, () => relay.outboxBacklog(), timeoutMs),
+  };
 }
