@@ -7,6 +7,7 @@ export { PLATFORM_MIGRATIONS } from './database/migrations';
 export * from './http/api-error';
 export * from './http/error-response';
 export * from './http/validation';
+export * from './http/page-query';
 export * from './http/idempotency';
 export * from './http/media-type';
 export * from './http/cors-origins';

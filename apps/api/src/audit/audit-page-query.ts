@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isAuditAction, isAuditTarget } from '@lendstream/platform';
+import { isAuditAction, isAuditTarget, pageCursorParam, pageLimitParam } from '@lendstream/platform';
 
 export const AUDIT_PAGE_SIZE_DEFAULT = 20;
 export const AUDIT_PAGE_SIZE_MAX = 100;
@@ -31,29 +31,10 @@ export function decodeAuditCursor(cursor: string): string | undefined {
   }
 }
 
-const pageSizeProblem = `must be a whole number from 1 to ${AUDIT_PAGE_SIZE_MAX}`;
-
 /** `?limit=20&cursor=…&action=credit-line.freeze&target=merchant:m-000042` of GET /v1/audit. */
 export const AuditPageQuery = z.strictObject({
-  limit: z
-    .string({ error: pageSizeProblem })
-    .regex(/^\d{1,4}$/, pageSizeProblem)
-    .transform(Number)
-    .refine((size) => size >= 1 && size <= AUDIT_PAGE_SIZE_MAX, pageSizeProblem)
-    .optional()
-    .transform((size) => size ?? AUDIT_PAGE_SIZE_DEFAULT),
-  cursor: z
-    .string({ error: 'must be the nextCursor of a previous page' })
-    .transform((raw, ctx) => {
-      const position = decodeAuditCursor(raw);
-      if (position !== undefined) return position;
-      ctx.addIssue({
-        code: 'custom',
-        message: 'is not a cursor this API issued (use nextCursor of a previous page)',
-      });
-      return z.NEVER;
-    })
-    .optional(),
+  limit: pageLimitParam(AUDIT_PAGE_SIZE_DEFAULT, AUDIT_PAGE_SIZE_MAX),
+  cursor: pageCursorParam(decodeAuditCursor),
   action: z
     .string({ error: 'must be an action such as credit-line.freeze' })
     .refine(isAuditAction, 'must be an action such as credit-line.freeze or portfolio-budget.set')

@@ -1,35 +1,18 @@
 import { z } from 'zod';
+import { pageCursorParam, pageLimitParam } from '@lendstream/platform';
 import { decodeDeadLetterCursor } from '@lendstream/dead-letters';
 
 export const DEAD_LETTERS_PAGE_SIZE_DEFAULT = 20;
 /** Each dead letter carries up to 8 KiB of its payload: 100 of them is under a megabyte. */
 export const DEAD_LETTERS_PAGE_SIZE_MAX = 100;
 
-const pageSizeProblem = `must be a whole number from 1 to ${DEAD_LETTERS_PAGE_SIZE_MAX}`;
 const reasonProblem = 'must be a dead-letter reason code such as SCHEMA_VIOLATION';
 const topicProblem = 'must be a topic name such as scf.orders.v1';
 
 /** `?limit=20&cursor=…&reason=SCHEMA_VIOLATION&topic=scf.orders.v1` of GET /v1/dead-letters. */
 export const DeadLetterPageQuery = z.strictObject({
-  limit: z
-    .string({ error: pageSizeProblem })
-    .regex(/^\d{1,4}$/, pageSizeProblem)
-    .transform(Number)
-    .refine((size) => size >= 1 && size <= DEAD_LETTERS_PAGE_SIZE_MAX, pageSizeProblem)
-    .optional()
-    .transform((size) => size ?? DEAD_LETTERS_PAGE_SIZE_DEFAULT),
-  cursor: z
-    .string({ error: 'must be the nextCursor of a previous page' })
-    .transform((raw, ctx) => {
-      const position = decodeDeadLetterCursor(raw);
-      if (position !== undefined) return position;
-      ctx.addIssue({
-        code: 'custom',
-        message: 'is not a cursor this API issued (use nextCursor of a previous page)',
-      });
-      return z.NEVER;
-    })
-    .optional(),
+  limit: pageLimitParam(DEAD_LETTERS_PAGE_SIZE_DEFAULT, DEAD_LETTERS_PAGE_SIZE_MAX),
+  cursor: pageCursorParam(decodeDeadLetterCursor),
   reason: z
     .string({ error: reasonProblem })
     .regex(/^[A-Z][A-Z0-9_]{0,63}$/, reasonProblem)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageCursorParam, pageLimitParam } from '@lendstream/platform';
 import { LOAN_PAGE_SIZE_MAX } from '@lendstream/lending';
 
 export const LOANS_PAGE_SIZE_DEFAULT = 20;
@@ -32,29 +33,10 @@ export function decodeLoanCursor(cursor: string): string | undefined {
   }
 }
 
-const pageSizeProblem = `must be a whole number from 1 to ${LOAN_PAGE_SIZE_MAX}`;
-
 /** `?limit=20&cursor=…` of GET /v1/merchants/{merchantId}/loans; nothing else is accepted. */
 export const LoanPageQuery = z.strictObject({
-  limit: z
-    .string({ error: pageSizeProblem })
-    .regex(/^\d{1,4}$/, pageSizeProblem)
-    .transform(Number)
-    .refine((size) => size >= 1 && size <= LOAN_PAGE_SIZE_MAX, pageSizeProblem)
-    .optional()
-    .transform((size) => size ?? LOANS_PAGE_SIZE_DEFAULT),
-  cursor: z
-    .string({ error: 'must be the nextCursor of a previous page' })
-    .transform((raw, ctx) => {
-      const after = decodeLoanCursor(raw);
-      if (after !== undefined) return after;
-      ctx.addIssue({
-        code: 'custom',
-        message: 'is not a cursor this API issued (use nextCursor of a previous page)',
-      });
-      return z.NEVER;
-    })
-    .optional(),
+  limit: pageLimitParam(LOANS_PAGE_SIZE_DEFAULT, LOAN_PAGE_SIZE_MAX),
+  cursor: pageCursorParam(decodeLoanCursor),
 });
 
 /** `cursor` is decoded: the id of the last loan of the previous page. */
