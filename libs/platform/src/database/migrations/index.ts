@@ -14,6 +14,7 @@ import { Loans1795890200000 } from './1795890200000-Loans';
 import { DecisionTriggerKinds1795890250000 } from './1795890250000-DecisionTriggerKinds';
 import { AuditLog1795890300000 } from './1795890300000-AuditLog';
 import { DeadLetters1795890400000 } from './1795890400000-DeadLetters';
+import { DecisionCompression1795890500000 } from './1795890500000-DecisionCompression';
 
 export const PLATFORM_MIGRATIONS = [
   InboxOutbox1732800000000,
@@ -26,4 +27,5 @@ export const PLATFORM_MIGRATIONS = [
   DecisionTriggerKinds1795890250000,
   AuditLog1795890300000,
   DeadLetters1795890400000,
+  DecisionCompression1795890500000,
 ] as const;
