@@ -156,17 +156,19 @@ export async function underwriteBatchInTransaction(
     manager,
     prepared.map(({ decisionId }) => decisionId),
   );
+  const shadowLines = await latestShadowLines(
+    manager,
+    prepared.map(({ request }) => request.merchantId),
+    policies.challengers.map((challenger) => challenger.version),
+  );
+  // Last of the reads: the budget rows' lock serialises every batch of a currency until commit,
+  // so nothing that does not need it runs after it is taken.
   const everyPolicy = [policies.live, ...policies.challengers];
   const portfolios = await loadPortfolios(
     manager,
     prepared.flatMap(({ line, profile }) =>
       everyPolicy.flatMap((policy) => lendingCurrency({ previousLine: line, profile }, policy) ?? []),
     ),
-  );
-  const shadowLines = await latestShadowLines(
-    manager,
-    prepared.map(({ request }) => request.merchantId),
-    policies.challengers.map((challenger) => challenger.version),
   );
 
   const decisions: DecisionRecord[] = [];
