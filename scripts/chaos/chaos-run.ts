@@ -28,6 +28,7 @@ import { CLOUDEVENT_HEADERS } from '../../apps/simulator/src/event-sink';
 import { createTopicNamespace, TopicNamespace } from '../lib/kafka-namespace';
 import { deleteKeysUnder } from '../lib/redis-keys';
 import { createScratchDatabase, ScratchDatabase } from '../lib/scratch-database';
+import { runningBrokerPid, startBroker, stopBroker } from '../stack/kafka-broker';
 import { ServiceFleet, ServiceName, SERVICE_NAMES } from './fleet';
 import { generateHostileMessages, HOSTILE_TOPICS, HostileMessage } from './hostile-messages';
 import { BAD_MESSAGE_HEADER, consumerGroups, groupLags, stateFigures } from './run-state';
@@ -73,6 +74,10 @@ export class ChaosRun {
   /** When the profiles were flushed and when their rebuild began (the window of partial profiles). */
   redisFlush: { at: Date; keysDeleted: number; rebuildAt: Date | null } | null = null;
   readonly postgresOutages: Array<{ sessionsTerminated: number; ms: number }> = [];
+  /** Each broker restart: how it stopped and how long the broker was away. */
+  readonly kafkaRestarts: Array<{ stopped: 'clean' | 'killed'; downMs: number }> = [];
+  /** Why the broker was not restarted, when it was not (it is not this checkout's to restart). */
+  kafkaRestartSkipped: string | null = null;
   /** 5xx answers the REST drawdowns met (and retried) on their way to an answer. */
   restServerErrors = 0;
   /** Joins and leaves of a second consumer instance. */
@@ -230,6 +235,8 @@ export class ChaosRun {
           await this.flushProfiles();
         if (this.faults.has('postgres-restart') && this.outageDays().includes(day + 1))
           await this.postgresOutage();
+        if (this.faults.has('kafka-restart') && this.kafkaRestartDays().includes(day + 1))
+          await this.kafkaRestart();
         if (day + 1 >= FIRST_DRAWDOWN_DAY) restCalls.push(...(await this.drawOnLines(day)));
         if ((day + 1) % 10 === 0)
           this.log(
@@ -335,6 +342,44 @@ export class ChaosRun {
     this.log(
       `  Postgres: ${terminated} sessions terminated, no connections for ${this.sizes.postgresOutageMs} ms`,
     );
+  }
+
+  /** The market days the broker restarts on: spread over lending's days, the day after an outage's. */
+  private kafkaRestartDays(): number[] {
+    const first = FIRST_DRAWDOWN_DAY + 2;
+    const span = Math.max(1, this.market.days - first);
+    const flushDay = FIRST_DRAWDOWN_DAY + REDIS_FLUSH_DAYS_AFTER_FIRST_DRAWDOWN;
+    const outages = new Set(this.faults.has('postgres-restart') ? this.outageDays() : []);
+    const days: number[] = [];
+    for (let index = 0; index < this.sizes.kafkaRestarts; index += 1) {
+      let day = first + Math.floor((index * span) / this.sizes.kafkaRestarts);
+      while (day === flushDay || outages.has(day)) day += 1;
+      days.push(day);
+    }
+    return days;
+  }
+
+  /**
+   * A Kafka broker restart, with every service and the treasury connected: Kafka's clean
+   * shutdown (SIGTERM), then a start on the same data. The services must retry (never
+   * dead-letter for it), lose nothing and resume. Only the broker this checkout's stack started
+   * is restarted (in CI, the fresh clone's own): one started by another checkout is someone
+   * else's to take down, and the fault is then reported as not injected.
+   */
+  private async kafkaRestart(): Promise<void> {
+    const pid = runningBrokerPid();
+    if (pid === undefined) {
+      this.kafkaRestartSkipped =
+        'not injected: the broker on the stack port was not started by this checkout (npm run stack -- up here starts one)';
+      this.log(`  Kafka: ${this.kafkaRestartSkipped}`);
+      return;
+    }
+    const started = Date.now();
+    const stopped = await stopBroker(pid);
+    await startBroker(Number(process.env.KAFKA_PARTITIONS ?? 6));
+    const downMs = Date.now() - started;
+    this.kafkaRestarts.push({ stopped, downMs });
+    this.log(`  Kafka: broker restarted (${stopped} stop), away for ${downMs} ms`);
   }
 
   /** The harness's own queries during the load: its pool's sessions die with an outage too. */

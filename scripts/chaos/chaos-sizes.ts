@@ -7,6 +7,7 @@ export type FaultKind =
   | 'hostile-rest'
   | 'redis-flush'
   | 'postgres-restart'
+  | 'kafka-restart'
   | 'rebalance';
 export const FAULT_KINDS: readonly FaultKind[] = [
   'crash',
@@ -15,6 +16,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'hostile-rest',
   'redis-flush',
   'postgres-restart',
+  'kafka-restart',
   'rebalance',
 ];
 
@@ -35,6 +37,8 @@ export interface ChaosSizes {
   /** Postgres outages during lending: the run's database refuses connections and drops every session. */
   readonly postgresOutages: number;
   readonly postgresOutageMs: number;
+  /** Restarts of the Kafka broker during lending (only when it is this checkout's own: see ChaosRun.kafkaRestart). */
+  readonly kafkaRestarts: number;
   /** A second instance of each consumer joins its group and leaves again, this many times. */
   readonly rebalancesPerService: number;
   readonly settleTimeoutMs: number;
@@ -54,6 +58,7 @@ export const CI_SIZES: ChaosSizes = {
   hostileRequests: 600,
   postgresOutages: 2,
   postgresOutageMs: 4_000,
+  kafkaRestarts: 1,
   rebalancesPerService: 4,
   settleTimeoutMs: 240_000,
   echoServices: false,
@@ -71,6 +76,7 @@ export const FULL_SIZES: ChaosSizes = {
   hostileRequests: 5_000,
   postgresOutages: 6,
   postgresOutageMs: 8_000,
+  kafkaRestarts: 3,
   rebalancesPerService: 20,
   settleTimeoutMs: 600_000,
 };

@@ -188,6 +188,13 @@ async function main(): Promise<number> {
         `${bootFailures} boots refused and retried, ${run.restServerErrors} REST 5xx retried)`;
       row('postgres-restart').checks.push(...end.outage);
     }
+    if (faults.has('kafka-restart')) {
+      const unexpected = [...run.fleet.tally.values()].reduce((sum, tally) => sum + tally.unexpectedExits, 0);
+      row('kafka-restart').injected =
+        run.kafkaRestartSkipped ??
+        `${run.kafkaRestarts.length} broker restarts (${run.kafkaRestarts.map((restart) => `${restart.stopped}, away ${(restart.downMs / 1000).toFixed(1)} s`).join('; ')}; ${unexpected} unexpected service exits)`;
+      if (run.kafkaRestartSkipped === null) row('kafka-restart').checks.push(...end.outage);
+    }
 
     const ordered = [...FAULT_KINDS.filter((fault) => rows.has(fault)), 'end state' as const].map((fault) =>
       rows.get(fault)!,
@@ -497,7 +504,7 @@ function printReport(rows: readonly FaultRow[]): void {
         entry.fault,
         entry.injected,
         `${entry.checks.filter((check) => check.passed).length}/${entry.checks.length} passed`,
-        entry.checks.every((check) => check.passed) ? 'PASS' : 'FAIL',
+        entry.checks.length === 0 ? 'NOT RUN' : entry.checks.every((check) => check.passed) ? 'PASS' : 'FAIL',
       ]),
     ),
   );
