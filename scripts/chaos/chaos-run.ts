@@ -376,7 +376,8 @@ export class ChaosRun {
     }
     const started = Date.now();
     const stopped = await stopBroker(pid);
-    await startBroker(Number(process.env.KAFKA_PARTITIONS ?? 6));
+    // The stack's own partition count (KAFKA_PARTITIONS, validated): the broker comes back as `stack up` starts it.
+    await startBroker(loadPlatformEnv().KAFKA_PARTITIONS);
     const downMs = Date.now() - started;
     this.kafkaRestarts.push({ stopped, downMs });
     this.log(`  Kafka: broker restarted (${stopped} stop), away for ${downMs} ms`);
