@@ -38,6 +38,12 @@ export interface LendingOptions {
   readonly reviewChunkSize: number;
   /** Most loans one review run examines (`LENDING_REVIEW_LOANS_MAX`); the next run goes on. */
   readonly reviewLoansMax: number;
+  /**
+   * A file holding the business instant the review runs as of (`LENDING_BUSINESS_CLOCK_FILE`),
+   * read at each run, instead of the wall clock: for a simulated calendar (the chaos run
+   * advances it a market day at a time). Unset: the wall clock, as in production.
+   */
+  readonly businessClockFile?: string;
   /** The lending policy: v1, with the holdback share and write-off days from the environment. */
   readonly policy: LendingPolicy;
   /** Port of `/health/live`, `/health/ready` and `/metrics` (`LENDING_HTTP_PORT`, default 3003; 0 or unset in-process = none). */
@@ -82,6 +88,7 @@ export const lendingEnvSchema = z.object({
   LENDING_REVIEW_CHUNK: wholeNumber(1, 5_000, LENDING_DEFAULTS.reviewChunkSize),
   LENDING_REVIEW_LOANS_MAX: wholeNumber(1, 10_000_000, LENDING_DEFAULTS.reviewLoansMax),
   LENDING_HTTP_PORT: wholeNumber(0, 65_535, LENDING_DEFAULTS.httpPort),
+  LENDING_BUSINESS_CLOCK_FILE: optionalMatching(/^\/[^\0]{1,4095}$/, 'expected an absolute file path'),
 });
 
 /** Reads and validates the environment; throws InvalidEnvironmentError naming every bad variable. */
@@ -99,6 +106,9 @@ export function lendingOptionsFromEnv(source: EnvSource = process.env): LendingO
     reviewIntervalMs: env.LENDING_REVIEW_INTERVAL_MS,
     reviewChunkSize: env.LENDING_REVIEW_CHUNK,
     reviewLoansMax: env.LENDING_REVIEW_LOANS_MAX,
+    ...(env.LENDING_BUSINESS_CLOCK_FILE === undefined
+      ? {}
+      : { businessClockFile: env.LENDING_BUSINESS_CLOCK_FILE }),
     policy: lendingPolicyOf(env.LENDING_HOLDBACK_SHARE_BPS, env.LENDING_WRITE_OFF_DAYS_PAST_DUE),
     httpPort: env.LENDING_HTTP_PORT,
     healthTimeoutMs: HEALTH_TIMEOUT_MS_DEFAULT,

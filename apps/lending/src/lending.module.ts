@@ -7,7 +7,7 @@ import type { LendingOptions } from './lending-config';
 import { LendingInputController } from './lending-input.controller';
 import { LendingInputService } from './lending-input.service';
 import { lendingObservabilityProviders } from './lending-observability';
-import { LENDING_CLOCK, LENDING_OPTIONS } from './lending-tokens';
+import { fileClock, LENDING_CLOCK, LENDING_OPTIONS } from './lending-tokens';
 import { ReviewScheduler } from './review.scheduler';
 
 @Module({})
@@ -35,7 +35,11 @@ export class LendingModule {
       controllers: [LendingInputController],
       providers: [
         { provide: LENDING_OPTIONS, useValue: options },
-        { provide: LENDING_CLOCK, useValue: () => new Date() },
+        {
+          provide: LENDING_CLOCK,
+          useValue:
+            options.businessClockFile === undefined ? () => new Date() : fileClock(options.businessClockFile),
+        },
         LendingInputService,
         ReviewScheduler,
         ...lendingObservabilityProviders(options, registry),
