@@ -86,7 +86,12 @@ export function decideCredit(input: CreditDecisionInput, policy: CreditPolicy): 
     throw new RangeError(
       `decision ${input.decisionId} for ${input.merchantId} got ${input.profile.merchantId}'s profile`,
     );
-  const assessment = evaluateCredit(input.profile, policy, { now: input.now, lending: input.lending });
+  const assessment = evaluateCredit(input.profile, policy, {
+    now: input.now,
+    lending: input.lending,
+    // Stored with the decision (inputs.previousLine), so a replay judges the history the same way.
+    lineProfileAsOf: input.previousLine?.profileAsOf ?? null,
+  });
   const context: LineDecisionContext = {
     decisionId: input.decisionId,
     now: input.now,

@@ -21,9 +21,9 @@ import { Reason, reason, REASONS_MAX } from './reason';
  * | --------------- | -------------------------------------------- | --------- |
  * | none or CLOSED  | eligible, offer > 0                          | granted (new creditLineId; limit may be 0 under the budget, with PORTFOLIO_BUDGET) |
  * | none or CLOSED  | anything else                                | none      |
- * | ACTIVE / FROZEN | silent for close.afterSilenceDays            | closed    |
+ * | ACTIVE / FROZEN | silent for close.afterSilenceDays (v3 on: and the profile trusted) | closed |
  * | ACTIVE          | a hard trigger fires                         | frozen: limit kept, available 0 |
- * | ACTIVE          | profile incomplete                           | none (fail closed: hold, never raise) |
+ * | ACTIVE          | profile incomplete (v3 on: or its history starts after the line's profileAsOf) | none (fail closed: hold, never raise) |
  * | ACTIVE          | a soft rule bites                            | adjusted to limit 0 (none if already 0) |
  * | ACTIVE, cut to 0 by a soft rule under hysteresis.regainAfterDays ago | eligible again | none yet |
  * | ACTIVE          | eligible, move ≥ hysteresis, grade or price changes, budget forces a cut, or the limit leaves/reaches 0 | adjusted |
@@ -335,7 +335,10 @@ export function decideCreditLine(
   }
   if (current === null || current.status === 'CLOSED')
     return decideWithoutLine(current, assessment, policy, context);
-  if (assessment.silence !== null) return close(current, assessment, policy, context);
+  // Silence is read from the profile too: under failClosed (v3 on), an untrusted profile (one
+  // that lost its history, say) closes nothing; the line is decided, and held, as below.
+  const silenceTrusted = assessment.profileComplete || !policy.failClosed?.holdOnPartialHistory;
+  if (assessment.silence !== null && silenceTrusted) return close(current, assessment, policy, context);
   return current.status === 'FROZEN'
     ? decideFrozen(current, assessment, policy, context)
     : decideActive(current, assessment, policy, context);

@@ -74,6 +74,19 @@ export const CREDIT_POLICY_V1: CreditPolicy = {
 };
 
 /**
+ * The live policy since v3: v1's numbers, plus the fail-closed rules a Redis loss showed were
+ * missing (docs/credit-policy.md, "Partial profiles"). v1 stays registered, unchanged, so the
+ * decisions it made replay as they were made.
+ */
+export const CREDIT_POLICY_V3: CreditPolicy = {
+  ...CREDIT_POLICY_V1,
+  version: 'v3',
+  summary:
+    "v1's numbers; a line holds (no cut, no close) while the merchant's profile has lost history, e.g. after a Redis loss until the rebuild.",
+  failClosed: { holdOnPartialHistory: true },
+};
+
+/**
  * A challenger for shadow runs: lends more against trading (1.5× GMV) but less against
  * goods, and is stricter on tenure and stock-outs. Its decisions are stored, never emitted.
  */

@@ -9,7 +9,8 @@ import {
 } from './freeze-triggers';
 import { CreditPolicy, gradeBandFor } from './policy';
 import { measureProfile, ProfileMetrics } from './profile-metrics';
-import { Reason, reason, REASONS_MAX } from './reason';
+import { Reason, reason, ReasonCode, REASONS_MAX } from './reason';
+import { instantMs } from './event-time';
 import { scoreProfile, ScorePenalties } from './score';
 import { LineOffer, offerAtGrade, Sizing, sizeLine } from './sizing';
 
@@ -21,6 +22,11 @@ export interface EvaluationContext {
   readonly now: string;
   /** The merchant's loans; absent means it has never borrowed. */
   readonly lending?: LendingPosition;
+  /**
+   * The `profileAsOf` of the merchant's line (open or closed) before this decision: the
+   * merchant already traded then. Read only by policies with `failClosed.holdOnPartialHistory`.
+   */
+  readonly lineProfileAsOf?: string | null;
 }
 
 /** Everything the policy concluded about one merchant at one instant, with every reason that bit. */
@@ -61,8 +67,32 @@ export interface CreditAssessment {
   readonly reasons: readonly Reason[];
 }
 
-function coverageDeclines(profile: MerchantProfile, policy: CreditPolicy): Reason[] {
+/**
+ * A profile whose history starts after the line last saw the merchant has lost events (Redis lost
+ * it and the profiler started again mid-stream): its tenure, windows and receivable are short.
+ * Every profile ever read for the merchant starts at or before the line's `profileAsOf` (the
+ * line was granted on at least a tenure's history before it, and decisions never go back in
+ * time), so a later start is certain evidence of loss, never a judgement call.
+ */
+function partialHistoryGap(
+  profile: MerchantProfile,
+  policy: CreditPolicy,
+  lineProfileAsOf: string | null | undefined,
+): string | null {
+  if (!policy.failClosed?.holdOnPartialHistory || lineProfileAsOf == null) return null;
+  const firstSeenMs = instantMs('profile.firstSeenAt', profile.firstSeenAt);
+  if (firstSeenMs <= instantMs('line.profileAsOf', lineProfileAsOf)) return null;
+  return `history starts ${profile.firstSeenAt}, after the line last saw the merchant (${lineProfileAsOf}): events are missing until the profile is rebuilt from the topics`;
+}
+
+/** What keeps the profile from being trusted: PROFILE_INCOMPLETE (one reason, every gap), and CURRENCY_NOT_SUPPORTED. */
+function coverageDeclines(
+  profile: MerchantProfile,
+  policy: CreditPolicy,
+  historyGap: string | null,
+): Reason[] {
   const gaps: string[] = [];
+  if (historyGap !== null) gaps.push(historyGap);
   if (profile.currency === null) gaps.push('no currency yet (no money event seen)');
   if (!profile.coverage.windowsExact) gaps.push('windows are not exact for asOf');
   if (!profile.coverage.receivablesExact) gaps.push('receivables are not exact for asOf');
@@ -80,6 +110,9 @@ function coverageDeclines(profile: MerchantProfile, policy: CreditPolicy): Reaso
   return declines;
 }
 
+/** The hard triggers that count events (stock-outs in 7 days, SKUs out of stock now) rather than compare rates. */
+const TRIGGERS_FROM_COUNTS: ReadonlySet<ReasonCode> = new Set<ReasonCode>(['STOCKOUT_RATE_HIGH']);
+
 /** Pure: the same profile, policy and context always give the same assessment. */
 export function evaluateCredit(
   profile: MerchantProfile,
@@ -93,8 +126,14 @@ export function evaluateCredit(
     trendPriorDaysMin: eligibility.trendPriorDaysMin,
     spikeBaselineDaysMin: policy.freeze.spikeBaselineDaysMin,
   });
-  const coverage = coverageDeclines(profile, policy);
+  const historyGap = partialHistoryGap(profile, policy, context.lineProfileAsOf);
+  const coverage = coverageDeclines(profile, policy, historyGap);
   const profileComplete = !coverage.some((found) => found.code === 'PROFILE_INCOMPLETE');
+  // A profile that is only short of history (its coverage otherwise exact) still holds every
+  // event since it started: its counts are lower bounds of the true ones.
+  const onlyShortOfHistory =
+    historyGap !== null &&
+    !coverageDeclines(profile, policy, null).some((found) => found.code === 'PROFILE_INCOMPLETE');
   const lendingCurrency =
     profile.currency !== null && policy.currencies.includes(profile.currency) ? profile.currency : null;
 
@@ -109,10 +148,17 @@ export function evaluateCredit(
     ...eligibilityDeclines(metrics, policy, lendingCurrency ?? ''),
     ...scoreDecline,
   ];
-  // An untrusted profile cannot fire a trigger (its counts may be partial); an overdue loan is not in the profile.
+  // An untrusted profile cannot fire a trigger (its counts may be partial); an overdue loan is not
+  // in the profile. A profile only short of history still fires the count triggers: the stock-outs
+  // it saw did happen, and the lost events can only add to them. Not the refund and GMV spikes:
+  // each is judged against a baseline (the week's paid orders, days 8-90) the lost events belong to.
   const freezeTriggers = [
     ...overdueLoanTrigger(lending),
-    ...(profileComplete ? profileFreezeTriggers(metrics, policy) : []),
+    ...(profileComplete
+      ? profileFreezeTriggers(metrics, policy)
+      : onlyShortOfHistory
+        ? profileFreezeTriggers(metrics, policy).filter((found) => TRIGGERS_FROM_COUNTS.has(found.code))
+        : []),
   ];
   const silence =
     metrics.silenceDays >= policy.close.afterSilenceDays

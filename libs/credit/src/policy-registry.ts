@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CREDIT_POLICY_V1, CREDIT_POLICY_V2_CHALLENGER } from './default-policy';
+import { CREDIT_POLICY_V1, CREDIT_POLICY_V2_CHALLENGER, CREDIT_POLICY_V3 } from './default-policy';
 import { canonicalJson, toJsonSafe } from './json-safe';
 import { CreditPolicy } from './policy';
 import { parseCreditPolicy } from './policy-schema';
@@ -9,7 +9,7 @@ import { parseCreditPolicy } from './policy-schema';
  * with exactly the policy it used. Versions are only ever added. Registered policies are
  * validated and deep-frozen: editing one in place would silently change history.
  */
-export const LIVE_POLICY_VERSION = 'v1';
+export const LIVE_POLICY_VERSION = 'v3';
 export const CHALLENGER_POLICY_VERSIONS: readonly string[] = ['v2-challenger'];
 
 export class UnknownPolicyVersionError extends Error {
@@ -59,6 +59,7 @@ export function createPolicyRegistry(policies: readonly unknown[]): PolicyRegist
 export const POLICY_REGISTRY: PolicyRegistry = createPolicyRegistry([
   CREDIT_POLICY_V1,
   CREDIT_POLICY_V2_CHALLENGER,
+  CREDIT_POLICY_V3,
 ]);
 
 export const policyByVersion = (version: string): CreditPolicy => POLICY_REGISTRY.byVersion(version);
@@ -74,7 +75,9 @@ export function policyFingerprint(policy: CreditPolicy): string {
   // are immutable data, so the fingerprint of one object never changes.
   let fingerprint = fingerprints.get(policy);
   if (fingerprint === undefined) {
-    fingerprint = createHash('sha256').update(canonicalJson(toJsonSafe(policy))).digest('hex');
+    fingerprint = createHash('sha256')
+      .update(canonicalJson(toJsonSafe(policy)))
+      .digest('hex');
     fingerprints.set(policy, fingerprint);
   }
   return fingerprint;

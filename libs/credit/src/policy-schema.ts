@@ -91,6 +91,8 @@ const creditPolicyObject = z.strictObject({
     regainAfterDays: whole(0, 90),
   }),
   close: z.strictObject({ afterSilenceDays: whole(1, 3_650) }),
+  // Optional: absent in the versions decided before it existed, so their fingerprints stay as stored.
+  failClosed: z.strictObject({ holdOnPartialHistory: z.boolean() }).optional(),
 });
 
 type PolicyInput = z.output<typeof creditPolicyObject>;

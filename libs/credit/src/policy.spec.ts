@@ -1,4 +1,4 @@
-import { CREDIT_POLICY_V1, CREDIT_POLICY_V2_CHALLENGER } from './default-policy';
+import { CREDIT_POLICY_V1, CREDIT_POLICY_V2_CHALLENGER, CREDIT_POLICY_V3 } from './default-policy';
 import { toJsonSafe } from './json-safe';
 import { CreditPolicy, gradeBandFor, gradeScoreRange } from './policy';
 import { InvalidCreditPolicyError, parseCreditPolicy } from './policy-schema';
@@ -26,9 +26,12 @@ const problemsOf = (input: unknown): string[] => {
 };
 
 describe('the built-in policies', () => {
-  it.each([CREDIT_POLICY_V1, CREDIT_POLICY_V2_CHALLENGER])('$version is valid', (policy) => {
-    expect(parseCreditPolicy(policy)).toEqual(policy);
-  });
+  it.each([CREDIT_POLICY_V1, CREDIT_POLICY_V2_CHALLENGER, CREDIT_POLICY_V3])(
+    '$version is valid',
+    (policy) => {
+      expect(parseCreditPolicy(policy)).toEqual(policy);
+    },
+  );
 
   it('accepts the JSON form (amounts as digit strings) and reads the same policy back', () => {
     const json = JSON.parse(JSON.stringify(toJsonSafe(CREDIT_POLICY_V1)));
@@ -184,6 +187,15 @@ describe('the policy registry', () => {
     const policy = policyByVersion('v1');
     expect(Object.isFrozen(policy.eligibility)).toBe(true);
     expect(Object.isFrozen(policy.grades[0]!.capMinor)).toBe(true);
+  });
+
+  // Decisions store these: a version edited in place (a field added to it, say) would make every
+  // one of its stored decisions report a changed policy on replay.
+  it.each([
+    ['v1', 'f359e04d3037f2d2c67f075342c22baed4744865293a8fa189a384091f1ccaad'],
+    ['v2-challenger', 'd21f5d97d754439eb6b94ace507443035effe8802b7af944386b5d4ea7170539'],
+  ])('keeps %s exactly as its decisions used it', (version, fingerprint) => {
+    expect(policyFingerprint(policyByVersion(version))).toBe(fingerprint);
   });
 
   it('fingerprints a policy by its content', () => {

@@ -113,6 +113,24 @@ export interface CreditPolicy {
   readonly grades: readonly GradeBand[];
   readonly hysteresis: Hysteresis;
   readonly close: { readonly afterSilenceDays: number };
+  /**
+   * How an untrusted profile is handled beyond PROFILE_INCOMPLETE's coverage checks. Since v3;
+   * absent in v1 and v2-challenger, which decided without these rules (their stored decisions
+   * must replay exactly as they were made, so a rule is switched on by the version, never by code).
+   */
+  readonly failClosed?: FailClosedRules;
+}
+
+export interface FailClosedRules {
+  /**
+   * A profile whose history begins after the merchant's line last saw it (`firstSeenAt` later
+   * than the line's `profileAsOf`) has lost events: Redis lost the profile and the profiler
+   * started again mid-stream. It is untrusted (PROFILE_INCOMPLETE): the line holds as it is
+   * (no raise, no cut, no close) until the profile is rebuilt from the topics. Only stock-out
+   * triggers, whose counts can only grow as the lost events come back, may still freeze it.
+   * Also: an untrusted profile never closes a line as silent.
+   */
+  readonly holdOnPartialHistory: boolean;
 }
 
 /** Scores run 0..1 000. */
