@@ -4,8 +4,13 @@
  * the selected faults injected while it runs; then everything is allowed to settle and
  * judged (checks.ts) against what was sent.
  */
+import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { createEvent, encodeEvent, namespacedTopic, TopicName, Topics } from '@lendstream/contracts';
 import { createKafkaClient } from '@lendstream/messaging';
 import {
@@ -23,6 +28,7 @@ import { Redis } from 'ioredis';
 import type { Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
+import { lendingPolicyFromEnv } from '../../apps/lending/src/lending-config';
 import { SimulatedTreasury } from '../../apps/simulator/src/treasury/simulated-treasury';
 import { CLOUDEVENT_HEADERS } from '../../apps/simulator/src/event-sink';
 import { createTopicNamespace, TopicNamespace } from '../lib/kafka-namespace';
@@ -33,6 +39,9 @@ import { ServiceFleet, ServiceName, SERVICE_NAMES } from './fleet';
 import { generateHostileMessages, HOSTILE_TOPICS, HostileMessage } from './hostile-messages';
 import { BAD_MESSAGE_HEADER, consumerGroups, groupLags, stateFigures } from './run-state';
 import type { ChaosSizes, FaultKind } from './chaos-sizes';
+import type { AccrualKill } from './checks';
+
+const execFileAsync = promisify(execFile);
 
 const DAY_MS = 86_400_000;
 const CURRENCY = 'CNY';
@@ -43,6 +52,15 @@ const CATCH_UP_BEFORE_DRAWDOWNS_MS = 120_000;
 const REDIS_FLUSH_DAYS_AFTER_FIRST_DRAWDOWN = 3;
 const REST_RETRY_MS = 500;
 const REST_ANSWER_TIMEOUT_MS = 90_000;
+/** Lending's review runs this often (wall clock), as of the run's business clock. */
+const REVIEW_INTERVAL_MS = 250;
+/** Loans per review transaction: small, so that one review is several commits and a kill can land between them. */
+const REVIEW_CHUNK = 2;
+/** How long an accrual kill waits for lending to be up (a crash's restart) and then for its review to progress. */
+const ACCRUAL_KILL_UP_TIMEOUT_MS = 60_000;
+const ACCRUAL_KILL_WAIT_MS = 5_000;
+/** How long a restarted Postgres server may take to accept connections again. */
+const SERVER_START_TIMEOUT_MS = 60_000;
 export const API_ROLES = ['ops:read', 'ops:write', 'lending:drawdown', 'lending:repay', 'treasury'] as const;
 
 export interface RestDrawdown {
@@ -82,6 +100,23 @@ export class ChaosRun {
   restServerErrors = 0;
   /** Joins and leaves of a second consumer instance. */
   rebalances = 0;
+  /** The file lending's review reads its business time from (LENDING_BUSINESS_CLOCK_FILE). */
+  readonly clockFile: string;
+  /** The business instant the review runs as of: the start of the market day after the last one sent. */
+  businessNow = '';
+  /** Interest stops the day before a write-off: lending's policy, as the services read it from the environment. */
+  readonly writeOffDaysPastDue = lendingPolicyFromEnv().writeOffDaysPastDue;
+  /** Each SIGKILL of lending during a review: how many loans the day had to accrue, how many had. */
+  readonly accrualKills: AccrualKill[] = [];
+  /** Each restart of the whole Postgres server: how long it was away, how many of the run's sessions it ended. */
+  readonly postgresServerRestarts: Array<{ downMs: number; sessions: number; cluster: string }> = [];
+  /** Why the server was not restarted (the connection cut ran instead), when it was not. */
+  postgresServerRestartSkipped: string | null = null;
+  private serverRestart: Promise<void> | null = null;
+  /** Restarts still booting in the background (after an accrual kill), awaited when the load ends. */
+  private readonly background: Promise<void>[] = [];
+  /** One kill-and-restart of a service at a time, whoever asks (the crashes, the accrual kills). */
+  private readonly locks = new Map<ServiceName, Promise<void>>();
 
   private constructor(
     readonly sizes: ChaosSizes,
@@ -99,6 +134,8 @@ export class ChaosRun {
     this.market = { seed: sizes.seed, merchants: sizes.merchants, days: sizes.days, start: '2026-08-01' };
     this.merchantIds = merchantRoster(this.market).map((merchant) => merchant.merchantId);
     this.redis = new Redis(redisUrl);
+    this.clockFile = path.join(os.tmpdir(), `${namespace.namespace}-business-clock`);
+    this.setClock(0);
     const groups = consumerGroups(namespace.namespace);
     this.fleet = new ServiceFleet(
       () => ({
@@ -108,11 +145,15 @@ export class ChaosRun {
         PROFILER_GROUP_ID: groups[0]!.groupId,
         UNDERWRITER_GROUP_ID: groups[1]!.groupId,
         LENDING_GROUP_ID: groups[2]!.groupId,
-        // Wall-clock sweeps and reviews would act on the simulated calendar at random moments,
-        // and change state between the redelivery's before and after.
+        // Wall-clock sweeps would act on the simulated calendar at random moments, and change
+        // state between the redelivery's before and after.
         SILENCE_SWEEP_INTERVAL_MS: '0',
         BUDGET_SWEEP_INTERVAL_MS: '0',
-        LENDING_REVIEW_INTERVAL_MS: '0',
+        // Lending's daily review (accrual, overdue, write-off) runs on the simulated calendar
+        // instead: as of the business clock the load advances a market day at a time.
+        LENDING_REVIEW_INTERVAL_MS: String(REVIEW_INTERVAL_MS),
+        LENDING_REVIEW_CHUNK: String(REVIEW_CHUNK),
+        LENDING_BUSINESS_CLOCK_FILE: this.clockFile,
         API_PORT: String(apiPort),
         // No health and metrics listener for the consumers: fixed default ports would clash
         // with a stack running beside the run (and with a killed process's socket).
@@ -226,17 +267,32 @@ export class ChaosRun {
         await this.publishGood(good);
         this.goodSent += good.length;
         await this.publishBad(hostile.slice(day * perDay, (day + 1) * perDay), day * perDay);
+        // The day is over: the review accrues it (on a kill day, once the kill is armed).
+        const killDay = this.faults.has('accrual-kill') && this.accrualKillDays().includes(day + 1);
+        if (!killDay) this.setClock(day + 1);
         if (day + 1 === FIRST_DRAWDOWN_DAY) await this.waitForUnderwriting();
         // Redis forgets every profile a few days into lending, while the market goes on.
         if (
           this.faults.has('redis-flush') &&
           day + 1 === FIRST_DRAWDOWN_DAY + REDIS_FLUSH_DAYS_AFTER_FIRST_DRAWDOWN
-        )
+        ) {
+          await this.settleServerRestart();
           await this.flushProfiles();
-        if (this.faults.has('postgres-restart') && this.outageDays().includes(day + 1))
-          await this.postgresOutage();
-        if (this.faults.has('kafka-restart') && this.kafkaRestartDays().includes(day + 1))
+        }
+        if (this.faults.has('postgres-restart'))
+          for (const [index, outageDay] of this.outageDays().entries()) {
+            if (outageDay !== day + 1) continue;
+            await this.settleServerRestart();
+            // The server restart goes on beside the load (the market keeps coming while it is down).
+            if (this.serverRestartIndices().includes(index))
+              this.serverRestart = this.postgresServerRestart();
+            else await this.postgresOutage();
+          }
+        if (this.faults.has('kafka-restart') && this.kafkaRestartDays().includes(day + 1)) {
+          await this.settleServerRestart();
           await this.kafkaRestart();
+        }
+        if (killDay) await this.killMidAccrual(day + 1);
         if (day + 1 >= FIRST_DRAWDOWN_DAY) restCalls.push(...(await this.drawOnLines(day)));
         if ((day + 1) % 10 === 0)
           this.log(
@@ -245,6 +301,8 @@ export class ChaosRun {
         await sleep(Math.max(0, this.sizes.dayPaceMs - (Date.now() - started)));
       }
       await Promise.all(restCalls);
+      await this.settleServerRestart();
+      await Promise.all(this.background);
     } finally {
       this.loadRunning = false;
     }
@@ -303,17 +361,106 @@ export class ChaosRun {
     await this.fleet.start('profiler');
   }
 
-  /** The market days the outages happen on: spread over lending's days, none on the flush's. */
+  /**
+   * The market days the Postgres faults happen on (the connection cuts and the server
+   * restarts): spread over lending's days, none on the flush's.
+   */
   private outageDays(): number[] {
     const first = FIRST_DRAWDOWN_DAY + 1;
     const span = Math.max(1, this.market.days - first);
+    const count = this.sizes.postgresOutages + this.sizes.postgresServerRestarts;
     const days: number[] = [];
-    for (let index = 0; index < this.sizes.postgresOutages; index += 1) {
-      let day = first + Math.floor((index * span) / this.sizes.postgresOutages);
+    for (let index = 0; index < count; index += 1) {
+      let day = first + Math.floor((index * span) / count);
       if (day === FIRST_DRAWDOWN_DAY + REDIS_FLUSH_DAYS_AFTER_FIRST_DRAWDOWN) day += 1;
       days.push(day);
     }
     return days;
+  }
+
+  /** Which of outageDays() restart the server (spread among the cuts); the others cut connections. */
+  private serverRestartIndices(): number[] {
+    const count = this.sizes.postgresOutages + this.sizes.postgresServerRestarts;
+    const restarts = this.sizes.postgresServerRestarts;
+    return Array.from({ length: restarts }, (_, index) => Math.floor(((index + 0.5) * count) / restarts));
+  }
+
+  /** Until a server restart in flight is over: the other faults come one at a time. */
+  private async settleServerRestart(): Promise<void> {
+    const restart = this.serverRestart;
+    this.serverRestart = null;
+    await restart;
+  }
+
+  /**
+   * A real restart of the whole Postgres server, under load: `pg_ctlcluster <version> <cluster>
+   * stop -m fast` (every session on the server ends, open transactions roll back), down for
+   * `postgresServerDownMs` while the market goes on, then `start`, and back once it accepts
+   * connections. Only a local cluster this machine's pg_ctlcluster runs on the server's port
+   * (localLocalCluster); any other server, or a stop refused, gets the connection cut instead,
+   * and the report says the restart did not run and why. The server is shared by everything on
+   * this machine: CHAOS_POSTGRES_SERVER_RESTART=0 turns the restart off.
+   */
+  private async postgresServerRestart(): Promise<void> {
+    const target = await localCluster(this.serverUrl);
+    if (typeof target === 'string') {
+      this.postgresServerRestartSkipped = target;
+      this.log(`  Postgres: server restart not run (${target}): the connections are cut instead`);
+      await this.postgresOutage();
+      return;
+    }
+    const cluster = `${target.version} ${target.cluster}`;
+    const [{ sessions }] = await this.query<Array<{ sessions: number }>>(
+      `SELECT count(*)::int AS sessions FROM pg_stat_activity WHERE datname = $1`,
+      [this.database.name],
+    );
+    const started = Date.now();
+    try {
+      await execFileAsync('pg_ctlcluster', [target.version, target.cluster, 'stop', '-m', 'fast'], {
+        timeout: SERVER_START_TIMEOUT_MS,
+      });
+    } catch (error) {
+      // Refused (not permitted, say): if it did stop after all, it must come back.
+      await this.startCluster(target).catch(() => undefined);
+      this.postgresServerRestartSkipped = `pg_ctlcluster ${cluster} stop failed: ${oneLine(error)}`;
+      this.log(`  Postgres: ${this.postgresServerRestartSkipped}: the connections are cut instead`);
+      await this.postgresOutage();
+      return;
+    }
+    await sleep(this.sizes.postgresServerDownMs);
+    await this.startCluster(target);
+    const downMs = Date.now() - started;
+    this.postgresServerRestarts.push({ downMs, sessions, cluster });
+    this.log(
+      `  Postgres: server ${cluster} restarted (stop -m fast, ${sessions} sessions of the run ended), away ${downMs} ms`,
+    );
+  }
+
+  /** Starts the cluster (a few tries) and waits until it accepts connections: never leave the shared server down. */
+  private async startCluster(target: { version: string; cluster: string }): Promise<void> {
+    const deadline = Date.now() + SERVER_START_TIMEOUT_MS;
+    const maintenance = maintenanceDatabaseUrl(this.serverUrl);
+    let lastError: unknown;
+    for (;;) {
+      try {
+        await execFileAsync('pg_ctlcluster', [target.version, target.cluster, 'start'], {
+          timeout: SERVER_START_TIMEOUT_MS,
+        });
+      } catch (error) {
+        lastError = error; // "already running" too: whether it accepts connections says
+      }
+      try {
+        await withPostgresConnection(maintenance, (db) => db.query('SELECT 1'));
+        return;
+      } catch (error) {
+        lastError = error;
+      }
+      if (Date.now() > deadline)
+        throw new Error(
+          `Postgres ${target.version} ${target.cluster} does not accept connections ${SERVER_START_TIMEOUT_MS} ms after its restart: ${oneLine(lastError)}`,
+        );
+      await sleep(500);
+    }
   }
 
   /**
@@ -342,6 +489,91 @@ export class ChaosRun {
     this.log(
       `  Postgres: ${terminated} sessions terminated, no connections for ${this.sizes.postgresOutageMs} ms`,
     );
+  }
+
+  /** Sets the business clock to the start of market day `day` (0: the market's first): the review accrues every day before it. */
+  private setClock(day: number): void {
+    this.businessNow = new Date(Date.parse(String(this.market.start)) + day * DAY_MS).toISOString();
+    // Written beside and renamed over: the service never reads half an instant.
+    const next = `${this.clockFile}.next`;
+    writeFileSync(next, `${this.businessNow}\n`);
+    renameSync(next, this.clockFile);
+  }
+
+  /** The market days of the accrual kills: spread over lending's days once loans have had a day or two to accrue. */
+  private accrualKillDays(): number[] {
+    const first = FIRST_DRAWDOWN_DAY + 3;
+    const span = Math.max(1, this.market.days - first + 1);
+    const count = Math.min(this.sizes.accrualKills, span);
+    return Array.from({ length: count }, (_, index) => first + Math.floor((index * span) / count));
+  }
+
+  /** The active loans not yet accrued through the day before `asOf` (nor past their last accruable day). */
+  private async loansBehind(asOf: string, among?: readonly string[]): Promise<string[]> {
+    const rows = await this.query<Array<{ loan_id: string }>>(
+      `SELECT loan_id::text FROM loans
+       WHERE status = 'ACTIVE'
+         AND last_accrued_day < least($1::date - 1, (due_at AT TIME ZONE 'UTC')::date + $2::int - 1)
+         AND ($3::uuid[] IS NULL OR loan_id = ANY($3::uuid[]))`,
+      [asOf.slice(0, 10), this.writeOffDaysPastDue, among ?? null],
+    );
+    return rows.map((row) => row.loan_id);
+  }
+
+  /**
+   * A SIGKILL of lending while its review accrues a day: with lending up, the loans the day
+   * has to accrue are noted, the business clock is advanced (the review, every
+   * REVIEW_INTERVAL_MS, starts on them, REVIEW_CHUNK loans a commit), and lending is killed once
+   * a random number of them (at least one, not all) is accrued, or after ACCRUAL_KILL_WAIT_MS.
+   * How many had accrued when it died is recorded (checks.ts: midAccrual). It is restarted at
+   * once in the background (its boot runs the review again), while the load goes on.
+   */
+  private async killMidAccrual(day: number): Promise<void> {
+    await this.settleServerRestart();
+    let armed: () => void = () => undefined;
+    const killed = new Promise<void>((resolve) => (armed = resolve));
+    const cycle = this.exclusive('lending', async () => {
+      try {
+        if (!(await this.fleet.whenUp('lending', ACCRUAL_KILL_UP_TIMEOUT_MS))) {
+          this.setClock(day);
+          this.log(`  accrual kill on day ${day} not run: lending was not up`);
+          return;
+        }
+        const asOf = new Date(Date.parse(String(this.market.start)) + day * DAY_MS).toISOString();
+        const due = await this.loansBehind(asOf);
+        this.setClock(day);
+        const target = due.length < 2 ? 1 : randomInt(1, due.length);
+        const deadline = Date.now() + ACCRUAL_KILL_WAIT_MS;
+        while (Date.now() < deadline) {
+          const behind = await this.loansBehind(asOf, due);
+          if (due.length - behind.length >= target || behind.length === 0) break;
+          await sleep(3);
+        }
+        await this.fleet.kill('lending');
+        const behind = await this.loansBehind(asOf, due);
+        this.accrualKills.push({
+          day: asOf.slice(0, 10),
+          due: due.length,
+          accruedAtKill: due.length - behind.length,
+        });
+      } finally {
+        armed();
+      }
+      await this.fleet.start('lending');
+    });
+    cycle.catch(() => undefined);
+    this.background.push(cycle);
+    await Promise.race([killed, cycle]);
+  }
+
+  /** Runs `work` once every kill-and-restart of the service asked for before it is done. */
+  private exclusive(name: ServiceName, work: () => Promise<void>): Promise<void> {
+    const next = (this.locks.get(name) ?? Promise.resolve()).then(work);
+    this.locks.set(
+      name,
+      next.catch(() => undefined),
+    );
+    return next;
   }
 
   /** The market days the broker restarts on: spread over lending's days, the day after an outage's. */
@@ -389,7 +621,8 @@ export class ChaosRun {
       try {
         return (await this.db.query(sql, parameters)) as T;
       } catch (error) {
-        if (attempt >= 10) throw error;
+        // A server restart keeps it away longer than a connection cut: up to ~15 s.
+        if (attempt >= 30) throw error;
         await sleep(500);
       }
     }
@@ -535,10 +768,12 @@ export class ChaosRun {
         for (let kill = 0; kill < this.sizes.killsPerService; kill += 1) {
           if (kill % 2 === 0) await ready;
           await sleep(randomInt(this.sizes.killUptimeMsMin, this.sizes.killUptimeMsMax));
-          await this.fleet.kill(name);
-          ready = this.fleet.start(name);
-          // A kill during boot leaves the next start's readiness unobserved: never an unhandled rejection.
-          ready.catch(() => undefined);
+          await this.exclusive(name, async () => {
+            await this.fleet.kill(name);
+            ready = this.fleet.start(name);
+            // A kill during boot leaves the next start's readiness unobserved: never an unhandled rejection.
+            ready.catch(() => undefined);
+          });
         }
         await ready;
       }),
@@ -580,11 +815,20 @@ export class ChaosRun {
         `SELECT (SELECT count(*) FROM outbox WHERE published_at IS NULL)::int AS unsent,
                 (SELECT count(*) FROM loans WHERE status = 'PENDING_DISBURSEMENT')::int AS unpaid`,
       );
-      const state = JSON.stringify([lags.map((lag) => String(lag.end)), pending]);
-      if (behind === 0 && pending.unsent === 0 && pending.unpaid === 0 && state === previous) return;
+      // The review has accrued every active loan up to the business clock.
+      const unaccrued = (await this.loansBehind(this.businessNow)).length;
+      const state = JSON.stringify([lags.map((lag) => String(lag.end)), pending, unaccrued]);
+      if (
+        behind === 0 &&
+        pending.unsent === 0 &&
+        pending.unpaid === 0 &&
+        unaccrued === 0 &&
+        state === previous
+      )
+        return;
       if (Date.now() > deadline)
         throw new Error(
-          `the services did not settle in ${timeoutMs} ms: ${behind} partitions behind, ${pending.unsent} outbox rows unsent, ${pending.unpaid} loans awaiting treasury`,
+          `the services did not settle in ${timeoutMs} ms: ${behind} partitions behind, ${pending.unsent} outbox rows unsent, ${pending.unpaid} loans awaiting treasury, ${unaccrued} loans not accrued to ${this.businessNow}`,
         );
       previous = state;
       await sleep(QUIESCE_POLL_MS);
@@ -644,6 +888,7 @@ export class ChaosRun {
       await this.database.drop();
     }
     this.redis.disconnect();
+    rmSync(this.clockFile, { force: true });
   }
 }
 
@@ -658,4 +903,35 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
     });
   });
+}
+
+const oneLine = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim().slice(0, 200);
+
+/**
+ * The local cluster serving `serverUrl` that this machine's pg_ctlcluster can restart, or why
+ * there is none: a server elsewhere, no pg_ctlcluster, no online cluster on that port, or the
+ * restart turned off (CHAOS_POSTGRES_SERVER_RESTART=0).
+ */
+export async function localCluster(
+  serverUrl: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ version: string; cluster: string } | string> {
+  if (env.CHAOS_POSTGRES_SERVER_RESTART === '0') return 'turned off: CHAOS_POSTGRES_SERVER_RESTART=0';
+  const url = new URL(serverUrl);
+  const port = url.port === '' ? '5432' : url.port;
+  if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(url.hostname))
+    return `the server ${url.hostname}:${port} is not on this machine`;
+  let listing: string;
+  try {
+    listing = (await execFileAsync('pg_lsclusters', ['--no-header'], { encoding: 'utf8' })).stdout;
+  } catch (error) {
+    return `no pg_lsclusters here to find the server's cluster (${oneLine(error)})`;
+  }
+  const columns = listing
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .find((fields) => fields[2] === port && fields[3]?.startsWith('online') === true);
+  if (columns === undefined) return `no online cluster pg_lsclusters knows listens on port ${port}`;
+  return { version: columns[0]!, cluster: columns[1]! };
 }

@@ -2,6 +2,7 @@
 
 export type FaultKind =
   | 'crash'
+  | 'accrual-kill'
   | 'hostile-input'
   | 'redelivery'
   | 'hostile-rest'
@@ -11,6 +12,7 @@ export type FaultKind =
   | 'rebalance';
 export const FAULT_KINDS: readonly FaultKind[] = [
   'crash',
+  'accrual-kill',
   'hostile-input',
   'redelivery',
   'hostile-rest',
@@ -34,9 +36,21 @@ export interface ChaosSizes {
   readonly killUptimeMsMax: number;
   readonly hostileMessages: number;
   readonly hostileRequests: number;
+  /**
+   * SIGKILLs of lending while its daily review (interest accrual, overdue, write-off) is in
+   * flight on the simulated calendar, one on each of this many market days.
+   */
+  readonly accrualKills: number;
   /** Postgres outages during lending: the run's database refuses connections and drops every session. */
   readonly postgresOutages: number;
   readonly postgresOutageMs: number;
+  /**
+   * Restarts of the whole Postgres server during lending (`pg_ctlcluster … stop -m fast`, down
+   * this long under load, then started), when it is a local cluster this machine's
+   * pg_ctlcluster runs; otherwise reported as not run (see ChaosRun.postgresServerRestart).
+   */
+  readonly postgresServerRestarts: number;
+  readonly postgresServerDownMs: number;
   /** Restarts of the Kafka broker during lending (only when it is this checkout's own: see ChaosRun.kafkaRestart). */
   readonly kafkaRestarts: number;
   /** A second instance of each consumer joins its group and leaves again, this many times. */
@@ -56,8 +70,11 @@ export const CI_SIZES: ChaosSizes = {
   killUptimeMsMax: 4_000,
   hostileMessages: 10_000,
   hostileRequests: 600,
+  accrualKills: 4,
   postgresOutages: 2,
   postgresOutageMs: 4_000,
+  postgresServerRestarts: 1,
+  postgresServerDownMs: 2_500,
   kafkaRestarts: 1,
   rebalancesPerService: 4,
   settleTimeoutMs: 240_000,
@@ -74,8 +91,11 @@ export const FULL_SIZES: ChaosSizes = {
   killUptimeMsMax: 6_000,
   hostileMessages: 30_000,
   hostileRequests: 5_000,
+  accrualKills: 20,
   postgresOutages: 6,
   postgresOutageMs: 8_000,
+  postgresServerRestarts: 2,
+  postgresServerDownMs: 5_000,
   kafkaRestarts: 3,
   rebalancesPerService: 20,
   settleTimeoutMs: 600_000,

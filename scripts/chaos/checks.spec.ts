@@ -1,4 +1,5 @@
 import {
+  accruedOncePerDay,
   atMostSent,
   canonicalJson,
   duplicatesIdentical,
@@ -7,6 +8,8 @@ import {
   everyOutboxRowPublished,
   goodInputsNotDeadLettered,
   identityKey,
+  killsLandedMidAccrual,
+  LoanAccrual,
   ledgerVerifies,
   noLineRaised,
   noPartitionBehind,
@@ -227,5 +230,121 @@ describe('transient failures are never dead-lettered', () => {
     ['a good input dead-lettered with no reason', [letter(null, '')], false],
   ])('%s', (_case, letters, passes) => {
     expect(goodInputsNotDeadLettered(letters, 100).passed).toBe(passes);
+  });
+});
+
+/**
+ * Lending's review on the simulated calendar, killed mid-accrual: each broken build below is
+ * one a kill could expose (a day posted again by the restarted review under another key, a
+ * chunk whose row advanced without its entry, a review never run again after the kill, interest
+ * on a day the clock has not ended) and the check must name it.
+ */
+describe('every loan accrued once per day', () => {
+  // Disbursed on the 3rd, the clock at the start of the 7th: the 3rd to the 6th accrue, 10 minor each.
+  const healthy: LoanAccrual = {
+    loanId: 'loan-1',
+    firstDay: '2026-09-03',
+    expectedLastDay: '2026-09-06',
+    rowLastDay: '2026-09-06',
+    postedDays: ['2026-09-03', '2026-09-04', '2026-09-05', '2026-09-06'],
+    mayPostNothing: new Set(),
+    postedMinor: 40n,
+    rowAccruedMinor: 40n,
+  };
+  const neverDisbursed: LoanAccrual = {
+    loanId: 'loan-2',
+    firstDay: null,
+    expectedLastDay: null,
+    rowLastDay: null,
+    postedDays: [],
+    mayPostNothing: new Set(),
+    postedMinor: 0n,
+    rowAccruedMinor: 0n,
+  };
+  it.each<[string, Partial<LoanAccrual>, boolean, string | null]>([
+    ['each day once', {}, true, null],
+    [
+      'a day posted twice (the restarted review posts it again under another key)',
+      { postedDays: [...healthy.postedDays, '2026-09-05'], postedMinor: 50n, rowAccruedMinor: 50n },
+      false,
+      '2026-09-05 accrued 2 times',
+    ],
+    [
+      'a day never posted (a killed chunk advanced the row but lost its entry)',
+      { postedDays: ['2026-09-03', '2026-09-04', '2026-09-06'], postedMinor: 30n, rowAccruedMinor: 30n },
+      false,
+      '2026-09-05 never accrued',
+    ],
+    [
+      'a day with no entry whose interest may round to 0',
+      {
+        postedDays: ['2026-09-03', '2026-09-04', '2026-09-06'],
+        mayPostNothing: new Set(['2026-09-05']),
+        postedMinor: 30n,
+        rowAccruedMinor: 30n,
+      },
+      true,
+      null,
+    ],
+    [
+      'the review not run again after the kill (the last day missing, the row behind)',
+      {
+        rowLastDay: '2026-09-05',
+        postedDays: ['2026-09-03', '2026-09-04', '2026-09-05'],
+        postedMinor: 30n,
+        rowAccruedMinor: 30n,
+      },
+      false,
+      '2026-09-06 never accrued',
+    ],
+    [
+      'a day the clock has not ended (accrued as of the wall clock, or today)',
+      {
+        rowLastDay: '2026-09-07',
+        postedDays: [...healthy.postedDays, '2026-09-07'],
+        postedMinor: 50n,
+        rowAccruedMinor: 50n,
+      },
+      false,
+      '2026-09-07 accrued once, outside its days',
+    ],
+    ['entries that post more than the row says', { postedMinor: 41n }, false, 'entries posted 41'],
+  ])('%s', (_case, change, passes, problem) => {
+    const checked = accruedOncePerDay([{ ...healthy, ...change }, neverDisbursed]);
+    expect(checked.passed).toBe(passes);
+    expect(checked.examined).toBe(4);
+    if (problem !== null) expect(checked.problems.join(' | ')).toContain(problem);
+  });
+
+  it('interest on a loan never disbursed', () => {
+    const checked = accruedOncePerDay([
+      healthy,
+      { ...neverDisbursed, postedDays: ['2026-09-04'], postedMinor: 10n },
+    ]);
+    expect(checked.passed).toBe(false);
+    expect(checked.problems[0]).toContain(
+      'loan-2: 2026-09-04 accrued once, outside its days (never disbursed',
+    );
+  });
+
+  it('no loan-day to examine is no pass', () => {
+    expect(accruedOncePerDay([neverDisbursed]).passed).toBe(false);
+  });
+});
+
+describe('kills landed mid-accrual', () => {
+  it.each([
+    ['one kill with some of the day accrued', [{ day: '2026-09-07', due: 10, accruedAtKill: 4 }], true],
+    [
+      'kills only before the review began or after it ended',
+      [
+        { day: '2026-09-07', due: 10, accruedAtKill: 0 },
+        { day: '2026-09-08', due: 10, accruedAtKill: 10 },
+      ],
+      false,
+    ],
+    ['no kill at all', [], false],
+  ])('%s', (_case, kills, passes) => {
+    expect(killsLandedMidAccrual(kills).passed).toBe(passes);
   });
 });

@@ -332,3 +332,100 @@ export function goodInputsNotDeadLettered(
     );
   return result('no good input dead-lettered but on a business rule', goodInputs, problems);
 }
+
+/** One loan's interest accrual as the database holds it, and what it should be by the business clock. */
+export interface LoanAccrual {
+  readonly loanId: string;
+  /** The first day it accrues (its disbursement day); null: never disbursed, so it accrues nothing. */
+  readonly firstDay: string | null;
+  /**
+   * The last day it must have accrued: for an active loan, the day before the business clock's
+   * (the review ran as of it), or its last accruable day; for a closed loan, the day its closing
+   * caught up to (its row's), never past either of those.
+   */
+  readonly expectedLastDay: string | null;
+  /** The last day its row says is accrued (null: never disbursed). */
+  readonly rowLastDay: string | null;
+  /** The day of each of its INTEREST_ACCRUED journal entries, one per entry (a day twice: posted twice). */
+  readonly postedDays: readonly string[];
+  /** Days whose interest may round to 0 (principal × rate under a minor unit): no entry is right then. */
+  readonly mayPostNothing: ReadonlySet<string>;
+  /** Interest its entries posted, and what its row says it accrued. */
+  readonly postedMinor: bigint;
+  readonly rowAccruedMinor: bigint;
+}
+
+const nextDay = (day: string): string =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Every loan accrued exactly once per day: each day from its disbursement to the last the
+ * business clock has ended has one INTEREST_ACCRUED entry (none only where the day's interest
+ * may round to 0), no day has two, no entry lies outside those days, the row is caught up to
+ * the same day, and the entries post what the row says. Examined: the loan-days expected.
+ */
+export function accruedOncePerDay(loans: readonly LoanAccrual[]): CheckResult {
+  const problems: string[] = [];
+  let loanDays = 0;
+  let entries = 0;
+  for (const loan of loans) {
+    const counts = new Map<string, number>();
+    for (const day of loan.postedDays) counts.set(day, (counts.get(day) ?? 0) + 1);
+    entries += loan.postedDays.length;
+    const expected = new Set<string>();
+    if (loan.firstDay !== null && loan.expectedLastDay !== null)
+      for (let day = loan.firstDay; day <= loan.expectedLastDay; day = nextDay(day)) expected.add(day);
+    loanDays += expected.size;
+    for (const day of expected) {
+      const count = counts.get(day) ?? 0;
+      if (count > 1) problems.push(`loan ${loan.loanId}: ${day} accrued ${count} times`);
+      else if (count === 0 && !loan.mayPostNothing.has(day))
+        problems.push(`loan ${loan.loanId}: ${day} never accrued`);
+    }
+    for (const [day, count] of counts)
+      if (!expected.has(day))
+        problems.push(
+          `loan ${loan.loanId}: ${day} accrued ${count === 1 ? 'once' : `${count} times`}, outside its days (${loan.firstDay ?? 'never disbursed'} to ${loan.expectedLastDay ?? '-'})`,
+        );
+    if (loan.firstDay !== null && loan.expectedLastDay !== null) {
+      const caughtUpTo = loan.expectedLastDay < loan.firstDay ? null : loan.expectedLastDay;
+      if (caughtUpTo !== null && loan.rowLastDay !== caughtUpTo)
+        problems.push(
+          `loan ${loan.loanId}: its row is accrued to ${loan.rowLastDay}, the clock says ${caughtUpTo}`,
+        );
+    }
+    if (loan.postedMinor !== loan.rowAccruedMinor)
+      problems.push(
+        `loan ${loan.loanId}: entries posted ${loan.postedMinor} minor of interest, its row says ${loan.rowAccruedMinor}`,
+      );
+  }
+  const checked = result('every loan accrued once per day', loanDays, problems);
+  return { ...checked, name: `${checked.name} (${loans.length} loans, ${entries} entries)` };
+}
+
+/** What a kill during a review found: how many loans the day had to accrue, how many had when it landed. */
+export interface AccrualKill {
+  readonly day: string;
+  readonly due: number;
+  readonly accruedAtKill: number;
+}
+
+/** A kill is mid-accrual when some of the day's loans had accrued and some had not. */
+export const midAccrual = (kill: AccrualKill): boolean =>
+  kill.accruedAtKill > 0 && kill.accruedAtKill < kill.due;
+
+/**
+ * The fault happened: at least one SIGKILL landed mid-accrual (some of the day's loans
+ * accrued, some not). Kills that landed before or after a review are reported, not failed:
+ * the check is that the harness did hit a review in flight, not only near one.
+ */
+export function killsLandedMidAccrual(kills: readonly AccrualKill[]): CheckResult {
+  const mid = kills.filter(midAccrual).length;
+  const problems =
+    kills.length > 0 && mid === 0
+      ? [
+          `none of ${kills.length} kills landed mid-accrual (${kills.map((kill) => `${kill.day}: ${kill.accruedAtKill}/${kill.due}`).join(', ')})`,
+        ]
+      : [];
+  return result(`kills landed mid-accrual (${mid} of ${kills.length})`, kills.length, problems);
+}

@@ -1,5 +1,5 @@
 /**
- * `npm run test:chaos [-- --full] [-- --only crash,hostile-input,redelivery,hostile-rest]
+ * `npm run test:chaos [-- --full] [-- --only crash,accrual-kill,hostile-input,redelivery,hostile-rest]
  *  [-- --report path.json] [-- --keep] [-- --verbose]`
  *
  * Drives the real services (child processes) on a fresh topic namespace, scratch database and
@@ -21,6 +21,7 @@ import { projectRoot } from '../lib/services';
 import { ChaosRun } from './chaos-run';
 import { CI_SIZES, FAULT_KINDS, FaultKind, FULL_SIZES, selectFaults } from './chaos-sizes';
 import {
+  accruedOncePerDay,
   atMostSent,
   canonicalJson,
   CheckResult,
@@ -30,7 +31,9 @@ import {
   everyOutboxRowPublished,
   goodInputsNotDeadLettered,
   identityKey,
+  killsLandedMidAccrual,
   ledgerVerifies,
+  midAccrual,
   noLineRaised,
   noPartitionBehind,
   onceEach,
@@ -46,6 +49,7 @@ import {
   identityOf,
   inboxOf,
   LENDING_TYPES,
+  loanAccruals,
   outboxRows,
   outputMessages,
   readNamespaced,
@@ -175,6 +179,15 @@ async function main(): Promise<number> {
     row('end state').checks.push(...end.core);
     if (faults.has('hostile-input')) row('hostile-input').checks.push(...end.hostile);
     if (faults.has('crash')) row('crash').checks.push(...end.crash);
+    if (faults.has('accrual-kill')) {
+      const kills = run.accrualKills;
+      const mid = kills.filter(midAccrual);
+      row('accrual-kill').injected =
+        `SIGKILL of lending during ${kills.length} daily reviews (as of the simulated calendar's day, ` +
+        `${run.accrualKills.length === 0 ? 'none' : `${mid.length} mid-accrual: ${kills.map((kill) => `${kill.accruedAtKill}/${kill.due}`).join(', ')} loans accrued when it died`}), ` +
+        `each restarted and reviewing again`;
+      row('accrual-kill').checks.push(killsLandedMidAccrual(kills), ...end.accrual);
+    }
     if (faults.has('rebalance')) {
       row('rebalance').injected =
         `${run.rebalances / 2} times a second instance of each consumer joined and left (${run.rebalances} rebalances)`;
@@ -183,9 +196,17 @@ async function main(): Promise<number> {
     if (faults.has('postgres-restart')) {
       const terminated = run.postgresOutages.reduce((sum, outage) => sum + outage.sessionsTerminated, 0);
       const bootFailures = [...run.fleet.tally.values()].reduce((sum, tally) => sum + tally.bootFailures, 0);
+      const restarts = run.postgresServerRestarts;
+      const server =
+        restarts.length > 0
+          ? `${restarts.length} restarts of the whole server (pg_ctlcluster ${restarts[0]!.cluster} stop -m fast, then start: ` +
+            `${restarts.map((restart) => `away ${(restart.downMs / 1000).toFixed(1)} s, ${restart.sessions} sessions of the run ended`).join('; ')})`
+          : sizes.postgresServerRestarts > 0
+            ? `server restart NOT RUN: ${run.postgresServerRestartSkipped ?? 'the load ended first'}`
+            : 'no server restart at this size';
       row('postgres-restart').injected =
-        `${run.postgresOutages.length} outages of ${sizes.postgresOutageMs} ms (${terminated} sessions terminated; ` +
-        `${bootFailures} boots refused and retried, ${run.restServerErrors} REST 5xx retried)`;
+        `${run.postgresOutages.length} connection cuts of ${sizes.postgresOutageMs} ms (${terminated} sessions terminated); ` +
+        `${server}; ${bootFailures} boots refused and retried, ${run.restServerErrors} REST 5xx retried`;
       row('postgres-restart').checks.push(...end.outage);
     }
     if (faults.has('kafka-restart')) {
@@ -364,6 +385,7 @@ async function endStateChecks(run: ChaosRun): Promise<{
   crash: CheckResult[];
   outage: CheckResult[];
   consumers: CheckResult[];
+  accrual: CheckResult[];
 }> {
   const { brokers, namespace, db } = run;
   const ns = namespace.namespace;
@@ -440,6 +462,11 @@ async function endStateChecks(run: ChaosRun): Promise<{
     encoding: 'utf8',
   });
   const goodNotDeadLettered = goodInputsNotDeadLettered(deadLettersSeen(deadLetters), run.goodSent);
+  // Lending's review ran on the simulated calendar (and through every fault): each loan accrued
+  // each day once, up to the business clock.
+  const accrued = accruedOncePerDay(await loanAccruals(db, run.businessNow, run.writeOffDaysPastDue));
+  const duplicates = duplicatesIdentical(messages);
+  const ledger = ledgerVerifies(verify.status, `${verify.stdout}${verify.stderr}`);
   const core = [
     underwriterApplied,
     goodNotDeadLettered,
@@ -448,9 +475,10 @@ async function endStateChecks(run: ChaosRun): Promise<{
     ...once,
     atMostSent('loans counted against drawdowns sent', loans.loans, drawdownRequests),
     everyOutboxRowPublished(await outboxRows(db), messages),
-    duplicatesIdentical(messages),
+    duplicates,
+    accrued,
     lags,
-    ledgerVerifies(verify.status, `${verify.stdout}${verify.stderr}`),
+    ledger,
   ];
 
   const hostile = [everyBadMessageDeadLettered(run.badSent, deadLettersSeen(deadLetters)), lags];
@@ -488,9 +516,10 @@ async function endStateChecks(run: ChaosRun): Promise<{
     },
   ];
   void identityKey;
-  const outage = [goodNotDeadLettered, ...crash, lags];
+  const outage = [goodNotDeadLettered, underwriterApplied, lendingApplied, ...crash, lags, ledger];
   const consumers = [underwriterApplied, lendingApplied, profiles, ...once, lags];
-  return { core, hostile, crash, outage, consumers };
+  const accrual = [accrued, duplicates, ledger, crash[1]!];
+  return { core, hostile, crash, outage, consumers, accrual };
 }
 
 const log = (run: ChaosRun, line: string) => run.log(line);

@@ -171,6 +171,16 @@ export class ServiceFleet {
     clearTimeout(timer);
   }
 
+  /** Until the service is running and up (someone else started it), at most `timeoutMs`: whether it is. */
+  async whenUp(name: ServiceName, timeoutMs: number, instance = 1): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.running.get(instanceKey(name, instance))?.up === true) return true;
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   isRunning(name: ServiceName, instance = 1): boolean {
     return this.running.has(instanceKey(name, instance));
   }

@@ -12,6 +12,7 @@ import {
   GroupLag,
   identityKey,
   KeyCount,
+  LoanAccrual,
   OutboxRow,
   OutputMessage,
 } from './checks';
@@ -226,4 +227,89 @@ export async function stateFigures(db: DataSource): Promise<Record<string, strin
   const figures: Record<string, string | number> = { ...row };
   for (const entry of inbox) figures[`inbox ${entry.consumer}`] = entry.rows;
   return figures;
+}
+
+const addDay = (day: string, days: number): string =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const earlier = (left: string, right: string): string => (left < right ? left : right);
+
+/**
+ * Each loan's accrual, against the business clock the review last ran as of (`asOf`, an
+ * instant) and the policy's write-off days past due (interest stops the day before the
+ * write-off day). A day may post nothing only where even the least principal the loan can have
+ * had that day (principal less every repayment collected by its end) earns under a minor unit:
+ * then carry plus interest can round to 0.
+ */
+export async function loanAccruals(
+  db: DataSource,
+  asOf: string,
+  writeOffDaysPastDue: number,
+): Promise<LoanAccrual[]> {
+  const loans: Array<{
+    loan_id: string;
+    status: string;
+    first_day: string | null;
+    due_day: string | null;
+    last_accrued_day: string | null;
+    principal_minor: string;
+    daily_rate_bps: number;
+    interest_accrued_minor: string;
+  }> = await db.query(
+    `SELECT loan_id::text, status, (disbursed_at AT TIME ZONE 'UTC')::date::text AS first_day,
+            (due_at AT TIME ZONE 'UTC')::date::text AS due_day, last_accrued_day::text,
+            principal_minor::text, daily_rate_bps, interest_accrued_minor::text
+     FROM loans ORDER BY loan_id`,
+  );
+  const entries: Array<{ loan_id: string; day: string; amount: string }> = await db.query(
+    `SELECT e.loan_id, (e.effective_at AT TIME ZONE 'UTC')::date::text AS day, sum(l.amount_minor)::text AS amount
+     FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.entry_id AND l.side = 'DEBIT'
+     WHERE e.code = 'INTEREST_ACCRUED' GROUP BY e.entry_id, e.loan_id, day`,
+  );
+  const repaid: Array<{ loan_id: string; day: string; principal: string }> = await db.query(
+    `SELECT loan_id::text, (collected_at AT TIME ZONE 'UTC')::date::text AS day, sum(principal_minor)::text AS principal
+     FROM repayments GROUP BY 1, 2`,
+  );
+  const posted = new Map<string, { days: string[]; minor: bigint }>();
+  for (const entry of entries) {
+    const mine = posted.get(entry.loan_id) ?? { days: [], minor: 0n };
+    mine.days.push(entry.day);
+    mine.minor += BigInt(entry.amount);
+    posted.set(entry.loan_id, mine);
+  }
+  const repayments = new Map<string, Array<{ day: string; principal: bigint }>>();
+  for (const row of repaid)
+    repayments.set(row.loan_id, [
+      ...(repayments.get(row.loan_id) ?? []),
+      { day: row.day, principal: BigInt(row.principal) },
+    ]);
+  const yesterday = addDay(asOf.slice(0, 10), -1);
+  return loans.map((loan) => {
+    const mine = posted.get(loan.loan_id) ?? { days: [], minor: 0n };
+    let expectedLastDay: string | null = null;
+    const mayPostNothing = new Set<string>();
+    if (loan.first_day !== null && loan.due_day !== null) {
+      const cap = earlier(yesterday, addDay(loan.due_day, writeOffDaysPastDue - 1));
+      expectedLastDay =
+        loan.status === 'ACTIVE' || loan.last_accrued_day === null
+          ? cap
+          : earlier(loan.last_accrued_day, cap);
+      for (let day = loan.first_day; day <= expectedLastDay; day = addDay(day, 1)) {
+        const repaidBy = (repayments.get(loan.loan_id) ?? [])
+          .filter((repayment) => repayment.day <= day)
+          .reduce((sum, repayment) => sum + repayment.principal, 0n);
+        const least = BigInt(loan.principal_minor) - repaidBy;
+        if (least * BigInt(loan.daily_rate_bps) < 10_000n) mayPostNothing.add(day);
+      }
+    }
+    return {
+      loanId: loan.loan_id,
+      firstDay: loan.first_day,
+      expectedLastDay,
+      rowLastDay: loan.first_day === null ? null : loan.last_accrued_day,
+      postedDays: mine.days,
+      mayPostNothing,
+      postedMinor: mine.minor,
+      rowAccruedMinor: BigInt(loan.interest_accrued_minor),
+    };
+  });
 }
