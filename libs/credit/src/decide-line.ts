@@ -2,13 +2,20 @@ import { CreditAssessment } from './evaluate-policy';
 import {
   assertCreditLineState,
   availableOf,
+  committedOf,
   CreditLineEventType,
   CreditLineState,
   CreditLineStatus,
 } from './credit-line-state';
 import { BudgetFit, BudgetStanding, fitToBudget } from './fit-to-budget';
 import { floorToStep, formatMinor, minOf } from './integer-math';
-import { fitOfferToBudget, gradeBandForActiveLine, isMaterialLimitMove } from './line-offer';
+import {
+  budgetCutLimit,
+  dampedBudgetOffer,
+  fitOfferToBudget,
+  gradeBandForActiveLine,
+  isMaterialLimitMove,
+} from './line-offer';
 import { CreditPolicy, gradeBandFor } from './policy';
 import { wholeDaysBetween } from './event-time';
 import { Reason, reason, REASONS_MAX } from './reason';
@@ -127,7 +134,12 @@ function holdWithinBudget(
     context.budget,
   );
   if (!fit.squeezed) return held(line);
-  const limitMinor = floorToStep(fit.limitMinor, policy.sizing.limitStepMinor[line.currency] ?? 1n);
+  const limitMinor = budgetCutLimit(
+    floorToStep(fit.limitMinor, policy.sizing.limitStepMinor[line.currency] ?? 1n),
+    outstandingMinor + reservedMinor,
+    policy,
+    line.currency,
+  );
   const budgetReason = reason(
     'PORTFOLIO_BUDGET',
     `portfolio budget binds: limit cut from ${formatMinor(line.limitMinor, line.currency)} to ${formatMinor(limitMinor, line.currency)}`,
@@ -242,11 +254,20 @@ function decideActive(
   )
     return held(line);
   const band = gradeBandForActiveLine(line, assessment, policy);
-  const fitted = fitOfferToBudget(band, assessment, policy, context.budget);
-  const { limitMinor, fit } = fitted;
+  const offered = fitOfferToBudget(band, assessment, policy, context.budget);
+  const { fit } = offered;
   // Hysteresis never holds back a cut the budget needs: keeping the old limit must still fit.
   const budgetForcesCut =
-    fit !== null && limitMinor < line.limitMinor && line.limitMinor > minOf(fit.roomMinor, fit.shareMinor);
+    fit !== null &&
+    offered.limitMinor < line.limitMinor &&
+    line.limitMinor > minOf(fit.roomMinor, fit.shareMinor);
+  // …but such a cut leaves some slack under the fit (v3 on), so the next small squeeze needs none.
+  const dampedMinor = budgetForcesCut
+    ? budgetCutLimit(offered.limitMinor, committedOf(assessment.lending), policy, line.currency)
+    : offered.limitMinor;
+  const fitted =
+    dampedMinor < offered.limitMinor ? dampedBudgetOffer(offered, dampedMinor, line.currency) : offered;
+  const { limitMinor } = fitted;
   const repriced = band.grade !== line.grade || band.dailyRateBps !== line.dailyRateBps;
   const crossesZero = (line.limitMinor === 0n) !== (limitMinor === 0n);
   if (

@@ -82,8 +82,9 @@ export const CREDIT_POLICY_V3: CreditPolicy = {
   ...CREDIT_POLICY_V1,
   version: 'v3',
   summary:
-    "v1's numbers; a line holds (no cut, no close) while the merchant's profile has lost history, e.g. after a Redis loss until the rebuild.",
+    "v1's numbers; a line holds (no cut, no close) while the merchant's profile has lost history (a Redis loss, until the rebuild); a cut the budget forces goes half a hysteresis band under the fit, so small squeezes move nothing.",
   failClosed: { holdOnPartialHistory: true },
+  hysteresis: { ...CREDIT_POLICY_V1.hysteresis, dampBudgetCuts: true },
 };
 
 /**

@@ -1,7 +1,7 @@
 import { CreditAssessment } from './evaluate-policy';
 import { CreditLineState } from './credit-line-state';
 import { BudgetFit, BudgetStanding, fitToBudget } from './fit-to-budget';
-import { applyBasisPointsFloor, floorToStep, formatMinor, maxOf } from './integer-math';
+import { applyBasisPointsFloor, floorToStep, formatMinor, maxOf, minOf } from './integer-math';
 import { CreditPolicy, GradeBand, gradeBandFor, gradeScoreRange } from './policy';
 import { Reason, reason } from './reason';
 import { LineOffer, offerAtGrade } from './sizing';
@@ -75,6 +75,17 @@ export function gradeBandForActiveLine(
   return withinMargin ? policy.grades.find((band) => band.grade === line.grade)! : fresh;
 }
 
+/** The smallest move of a limit that counts: the larger of limitChangeMinBps of it and limitChangeMinMinor. */
+export const hysteresisThresholdMinor = (
+  currentMinor: bigint,
+  policy: CreditPolicy,
+  currency: string,
+): bigint =>
+  maxOf(
+    applyBasisPointsFloor(currentMinor, policy.hysteresis.limitChangeMinBps),
+    policy.hysteresis.limitChangeMinMinor[currency] ?? 0n,
+  );
+
 /** Limit hysteresis: a move counts when it is at least the larger of limitChangeMinBps of the current limit and limitChangeMinMinor. */
 export function isMaterialLimitMove(
   currentMinor: bigint,
@@ -83,10 +94,54 @@ export function isMaterialLimitMove(
   currency: string,
 ): boolean {
   const moveMinor = nextMinor > currentMinor ? nextMinor - currentMinor : currentMinor - nextMinor;
-  const floorMinor = policy.hysteresis.limitChangeMinMinor[currency] ?? 0n;
-  const thresholdMinor = maxOf(
-    applyBasisPointsFloor(currentMinor, policy.hysteresis.limitChangeMinBps),
-    floorMinor,
+  return moveMinor > 0n && moveMinor >= hysteresisThresholdMinor(currentMinor, policy, currency);
+}
+
+/**
+ * Budget damping (`hysteresis.dampBudgetCuts`, v3 on): the limit a cut the budget forces goes
+ * to. Without it the line goes exactly to its budget fit, so each later squeeze, however small
+ * (a better merchant's request grew by one step), forces another cut and another event: the
+ * hysteresis band never applies to budget moves. With it the line goes half a hysteresis band
+ * (of the fit) below the fit, in whole steps: the next squeezes smaller than that slack need no
+ * cut, and the way back up to the fit is not a material move, so it is held too. The line moves
+ * again only once its share has fallen under it, or risen about half a band above it.
+ *
+ * Never above the fit (the budget's guarantees hold as before: the sum of limits only gets
+ * smaller), never below what the merchant owes (rounded up to a step) unless the fit is, and
+ * never to 0 from a fit above 0 (a line at 0 is raised by any move). Where the slack cannot be
+ * kept so (a fit under the slack, or a step coarser than the band allows), the fit itself.
+ */
+export function budgetCutLimit(
+  fitLimitMinor: bigint,
+  committedMinor: bigint,
+  policy: CreditPolicy,
+  currency: string,
+): bigint {
+  if (!policy.hysteresis.dampBudgetCuts) return fitLimitMinor;
+  const stepMinor = policy.sizing.limitStepMinor[currency] ?? 1n;
+  const slackMinor = hysteresisThresholdMinor(fitLimitMinor, policy, currency) / 2n;
+  if (slackMinor >= fitLimitMinor) return fitLimitMinor;
+  const owedMinor = ((committedMinor + stepMinor - 1n) / stepMinor) * stepMinor;
+  const dampedMinor = maxOf(
+    floorToStep(fitLimitMinor - slackMinor, stepMinor),
+    minOf(fitLimitMinor, owedMinor),
   );
-  return moveMinor > 0n && moveMinor >= thresholdMinor;
+  if (dampedMinor === 0n || isMaterialLimitMove(dampedMinor, fitLimitMinor, policy, currency))
+    return fitLimitMinor;
+  return dampedMinor;
+}
+
+/** The fitted offer with its limit damped to `limitMinor` (below the fit), and a reason that says so. */
+export function dampedBudgetOffer(fitted: FittedOffer, limitMinor: bigint, currency: string): FittedOffer {
+  return {
+    ...fitted,
+    limitMinor,
+    reasons: [
+      fitted.offer.limitReason,
+      reason(
+        'PORTFOLIO_BUDGET',
+        `portfolio budget binds: limit ${formatMinor(limitMinor, currency)} of the ${formatMinor(fitted.offer.limitMinor, currency)} the policy offers, half a hysteresis band under its budget fit of ${formatMinor(fitted.limitMinor, currency)} so that small squeezes need no further cut; headroom goes to better-scored merchants first`,
+      ),
+    ],
+  };
 }

@@ -89,6 +89,8 @@ const creditPolicyObject = z.strictObject({
     limitChangeMinMinor: amountsByCurrency,
     gradeScoreMargin: whole(0, 200),
     regainAfterDays: whole(0, 90),
+    // Optional: absent in the versions decided before it existed, so their fingerprints stay as stored.
+    dampBudgetCuts: z.boolean().optional(),
   }),
   close: z.strictObject({ afterSilenceDays: whole(1, 3_650) }),
   // Optional: absent in the versions decided before it existed, so their fingerprints stay as stored.

@@ -96,6 +96,12 @@ export interface Hysteresis {
   readonly gradeScoreMargin: number;
   /** A line cut to 0 by a soft rule is raised again no sooner than this many days later (no flapping at a threshold). */
   readonly regainAfterDays: number;
+  /**
+   * Since v3 (absent before: those versions cut exactly to the budget's fit). A cut the budget
+   * forces goes half a hysteresis band below the fit, so the next small squeezes need no cut
+   * and the way back up is held as a small raise (see budgetCutLimit in line-offer.ts).
+   */
+  readonly dampBudgetCuts?: boolean;
 }
 
 export interface CreditPolicy {
