@@ -8,6 +8,7 @@ import {
   applyToStore,
   dayStartMs,
   eventsBefore,
+  merchantsOf,
   MARKET_START,
   profileSignal,
   simulatedEvents,
@@ -363,5 +364,94 @@ describe('a batch of decisions (real Postgres and Redis)', () => {
     const outcomes = await batched.service.underwriteSignals(signalsOf(1));
     expect(outcomes.every((outcome) => outcome.kind === 'duplicate')).toBe(true);
     expect(await decisionsOf(batched)).toEqual(before);
+  });
+});
+
+describe('the budget taken optimistically (real Postgres and Redis)', () => {
+  /** Holds the currency's budget row locked, as a batch deciding under the budget would, until released. */
+  async function holdBudgetLock(fixture: UnderwritingFixture): Promise<() => Promise<void>> {
+    const runner = fixture.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    await runner.query(`SELECT 1 FROM portfolio_budget WHERE currency = 'CNY' FOR UPDATE`);
+    return async () => {
+      await runner.commitTransaction();
+      await runner.release();
+    };
+  }
+  const settledWithin = async <T>(promise: Promise<T>, ms: number): Promise<boolean> =>
+    Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+
+  describe('while the budget does not bind', () => {
+    let fixture: UnderwritingFixture;
+    const events = simulatedEvents('uw-optimistic', STEADY_MIX, 3, 62);
+    const merchants = merchantsOf(events);
+    const asOf = (day: number) => new Date(dayStartMs(day) - 1).toISOString();
+
+    beforeAll(async () => {
+      fixture = await UnderwritingFixture.create('optimistic', BUDGET_500M_YUAN);
+      await applyToStore(fixture.store, fixture.log, eventsBefore(events, dayStartMs(61)));
+    });
+    afterAll(() => fixture?.cleanup());
+
+    it('decides a batch that raises no line without waiting for the budget lock; a raise waits for it', async () => {
+      const [held, raised] = merchants;
+      await fixture.service.underwriteSignals([profileSignal(held!, asOf(60))]);
+      const release = await holdBudgetLock(fixture);
+      try {
+        // The same picture an instant later: the line is held, so the budget is never consulted under lock.
+        const holding = fixture.service.underwriteSignals([profileSignal(held!, asOf(60))]);
+        expect(await settledWithin(holding, 10_000)).toBe(true);
+        expect(await holding).toEqual([expect.objectContaining({ kind: 'decided', event: null })]);
+        // A first grant spends headroom: it writes, then waits for the lock to check the budget.
+        const granting = fixture.service.underwriteSignals([profileSignal(raised!, asOf(60))]);
+        expect(await settledWithin(granting, 1_500)).toBe(false);
+        await release();
+        expect(await granting).toEqual([expect.objectContaining({ kind: 'decided', event: 'credit-line.granted' })]);
+      } finally {
+        await release().catch(() => undefined);
+      }
+    });
+  });
+
+  describe('while the budget binds', () => {
+    const TINY_BUDGET = 2_000_000n;
+    let fixture: UnderwritingFixture;
+    const events = simulatedEvents('uw-contended', { steady: 1, growing: 1 }, 6, 61);
+    const merchants = merchantsOf(events);
+    const asOf = new Date(dayStartMs(60) - 1).toISOString();
+
+    beforeAll(async () => {
+      fixture = await UnderwritingFixture.create('contended', TINY_BUDGET);
+      await applyToStore(fixture.store, fixture.log, events);
+    });
+    afterAll(() => fixture?.cleanup());
+
+    it('never lets batches decided side by side spend the same headroom: the budget holds', async () => {
+      // Every batch reads the empty book and decides its grant before any can check the budget:
+      // without the check under the lock, each would keep its full request.
+      const release = await holdBudgetLock(fixture);
+      const batches = merchants.map((merchantId) =>
+        fixture.service.underwriteSignals([profileSignal(merchantId, asOf)]),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await release();
+      const outcomes = (await Promise.all(batches)).flat();
+      expect(outcomes.every((outcome) => outcome.kind === 'decided')).toBe(true);
+      const lines: Array<{ limit_minor: string; requested_limit_minor: string; reasons: Array<{ code: string }> }> =
+        await fixture.dataSource.query(`SELECT limit_minor, requested_limit_minor, reasons FROM credit_lines`);
+      const requested = lines.reduce((sum, line) => sum + BigInt(line.requested_limit_minor), 0n);
+      expect(requested).toBeGreaterThan(TINY_BUDGET); // the test means something only if the budget binds
+      const total = lines.reduce((sum, line) => sum + BigInt(line.limit_minor), 0n);
+      expect(total).toBeLessThanOrEqual(TINY_BUDGET);
+      for (const line of lines.filter((found) => BigInt(found.limit_minor) < BigInt(found.requested_limit_minor)))
+        expect(line.reasons.map((found) => found.code)).toContain('PORTFOLIO_BUDGET');
+      // Exactly one decision per merchant survived: the contended attempts rolled back whole.
+      const [counted] = await fixture.dataSource.query(
+        `SELECT count(*)::int AS decisions, count(DISTINCT merchant_id)::int AS merchants
+         FROM credit_decisions WHERE NOT shadow`,
+      );
+      expect(counted).toEqual({ decisions: merchants.length, merchants: merchants.length });
+    });
   });
 });

@@ -25,26 +25,31 @@ export async function seedPortfolioBudget(
 }
 
 /**
- * Locks the budget rows of `currencies` for the rest of the transaction (in currency order, so
- * two batches never deadlock) and loads every line of each currency into a PortfolioBook.
- * Every decision in a currency runs under this lock, after its merchant's, so two decisions
- * never spend the same headroom; a batch pays for the lock and the O(lines) load once, and
- * decides each merchant against the book in O(log scores). A currency without a budget row
+ * How a batch stands against its currencies' budgets while it decides:
+ * - `locked`: the budget rows are locked (FOR UPDATE, in currency order, so two batches never
+ *   deadlock) before the lines are loaded, and stay locked until commit, so every decision of the
+ *   currency runs after the one before it and no two ever spend the same headroom;
+ * - `unlocked`: a plain read of the budgets and lines as last committed. Safe only for decisions
+ *   that cannot spend headroom (none raises an exposure, none is squeezed), or when the batch
+ *   re-checks the budget under the lock before it commits (portfolioOverDemand).
+ */
+export type BudgetReading = 'locked' | 'unlocked';
+
+/**
+ * Loads every line of each currency into a PortfolioBook, with the currency's budget; `locked`
+ * takes the budget rows' locks first (BudgetReading). A batch pays for the O(lines) load once,
+ * and decides each merchant against the book in O(log scores). A currency without a budget row
  * lends nothing: fail closed (budget 0).
  */
 export async function loadPortfolios(
   manager: EntityManager,
   currencies: Iterable<string>,
+  reading: BudgetReading = 'locked',
 ): Promise<Map<string, CurrencyPortfolio>> {
   const wanted = [...new Set(currencies)].sort();
   const portfolios = new Map<string, CurrencyPortfolio>();
   if (wanted.length === 0) return portfolios;
-  const budgets: Array<{ currency: string; budget_minor: string }> = await manager.query(
-    `SELECT currency, budget_minor FROM portfolio_budget WHERE currency = ANY($1::text[])
-     ORDER BY currency FOR UPDATE`,
-    [wanted],
-  );
-  const budgetOf = new Map(budgets.map((row) => [row.currency, BigInt(row.budget_minor)]));
+  const budgetOf = await budgetsOf(manager, wanted, reading);
   for (const currency of wanted) {
     portfolios.set(currency, {
       budgetMinor: budgetOf.get(currency) ?? 0n,
@@ -53,6 +58,51 @@ export async function loadPortfolios(
   }
   return portfolios;
 }
+
+/**
+ * Under the budget rows' locks (taken here, held until commit), the currencies of `currencies`
+ * whose demand exceeds their budget: Σ over every line of the larger of its request and its
+ * exposure, as committed plus the caller's own uncommitted writes. Within budget, every line gets
+ * what it asks for (no share is cut, no room runs out), so decisions made against an unlocked book
+ * are exactly those the locked path would make, and the sum of exposures is within budget; over
+ * it, the caller must decide again with the budget locked first. Lock holders run this one after
+ * another, each seeing the commits of those before it: two optimistic batches cannot both pass
+ * on the same headroom.
+ */
+export async function portfolioOverDemand(
+  manager: EntityManager,
+  currencies: Iterable<string>,
+): Promise<string[]> {
+  const wanted = [...new Set(currencies)].sort();
+  if (wanted.length === 0) return [];
+  const budgetOf = await budgetsOf(manager, wanted, 'locked');
+  const rows: Array<{ currency: string; demand: string }> = await manager.query(
+    `SELECT currency, sum(greatest(${REQUESTED_SQL}, ${EXPOSURE_SQL}))::text AS demand
+     FROM credit_lines WHERE currency = ANY($1::text[]) GROUP BY currency`,
+    [wanted],
+  );
+  const demandOf = new Map(rows.map((row) => [row.currency, BigInt(row.demand)]));
+  return wanted.filter((currency) => (demandOf.get(currency) ?? 0n) > (budgetOf.get(currency) ?? 0n));
+}
+
+async function budgetsOf(
+  manager: EntityManager,
+  currencies: readonly string[],
+  reading: BudgetReading,
+): Promise<Map<string, bigint>> {
+  const budgets: Array<{ currency: string; budget_minor: string }> = await manager.query(
+    `SELECT currency, budget_minor FROM portfolio_budget WHERE currency = ANY($1::text[])
+     ORDER BY currency${reading === 'locked' ? ' FOR UPDATE' : ''}`,
+    [currencies],
+  );
+  return new Map(budgets.map((row) => [row.currency, BigInt(row.budget_minor)]));
+}
+
+/** A line's exposure and request as portfolioLineOf defines them, in SQL. */
+const EXPOSURE_SQL = `(CASE WHEN status = 'CLOSED' THEN outstanding_minor + reserved_minor
+                  ELSE greatest(limit_minor, outstanding_minor + reserved_minor) END)`;
+const REQUESTED_SQL = `(CASE status WHEN 'ACTIVE' THEN requested_limit_minor
+                         WHEN 'FROZEN' THEN limit_minor ELSE 0 END)`;
 
 interface PortfolioLineRow {
   readonly merchant_id: string;
@@ -67,10 +117,8 @@ async function portfolioLinesOf(manager: EntityManager, currency: string): Promi
   const rows: PortfolioLineRow[] = await manager.query(
     `SELECT merchant_id, score,
             (outstanding_minor + reserved_minor)::text AS committed,
-            (CASE WHEN status = 'CLOSED' THEN outstanding_minor + reserved_minor
-                  ELSE greatest(limit_minor, outstanding_minor + reserved_minor) END)::text AS exposure,
-            (CASE status WHEN 'ACTIVE' THEN requested_limit_minor
-                         WHEN 'FROZEN' THEN limit_minor ELSE 0 END)::text AS requested
+            ${EXPOSURE_SQL}::text AS exposure,
+            ${REQUESTED_SQL}::text AS requested
      FROM credit_lines WHERE currency = $1`,
     [currency],
   );

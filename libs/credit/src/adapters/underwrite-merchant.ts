@@ -3,11 +3,11 @@ import { enqueueOutbox, recordInboxBatch, type InboxEventIdentity } from '@lends
 import type { MerchantProfile } from '@lendstream/profile';
 import type { EntityManager } from 'typeorm';
 import { CreditDecision } from '../credit-decision';
-import { CreditLineEventType, CreditLineState } from '../credit-line-state';
+import { CreditLineEventType, CreditLineState, exposureOf } from '../credit-line-state';
 import { canonicalJson, toJsonSafe } from '../json-safe';
 import { CreditPolicy } from '../policy';
 import { toStoredDecision } from '../stored-decision';
-import { decideWithBudget, lendingCurrency, recordInPortfolio } from '../decide-with-budget';
+import { decideWithBudget, lendingCurrency, Portfolios, recordInPortfolio } from '../decide-with-budget';
 import {
   DecisionRecord,
   DecisionTrigger,
@@ -19,7 +19,7 @@ import {
 import { creditLineEvent } from './credit-line-event';
 import { lockCreditLines, saveCreditLines, touchCreditLines } from './credit-line-store';
 import { loadLendingPositions, positionOrNone } from './lending-position-store';
-import { loadPortfolios } from './portfolio-budget-store';
+import { BudgetReading, loadPortfolios, portfolioOverDemand } from './portfolio-budget-store';
 import { uuidFromName } from './deterministic-uuid';
 import { absentProfile } from './profile-reader';
 
@@ -88,6 +88,30 @@ const sameLine = (a: CreditLineState | null, b: CreditLineState | null): boolean
   canonicalJson(toJsonSafe(a)) === canonicalJson(toJsonSafe(b));
 
 /**
+ * An optimistic batch found, under the budget lock, that its currency's demand exceeds the
+ * budget: its decisions may have spent headroom another batch spent too, or that a better-ranked
+ * merchant asks for. It rolls back and is decided again with the budget locked first.
+ */
+export class BudgetContendedError extends Error {
+  constructor(readonly currencies: readonly string[]) {
+    super(`the budget of ${currencies.join(', ')} binds: the batch must be decided under the budget lock`);
+    this.name = 'BudgetContendedError';
+  }
+}
+
+/**
+ * How a batch takes its currencies' budgets (see BudgetReading):
+ * - `locked` (the default): lock the budget rows before deciding, hold them until commit;
+ * - `optimistic`: decide against the book as last committed, without the lock. A batch in which
+ *   a decision is squeezed by the budget switches to `locked` before it writes anything; a batch
+ *   that raises an exposure takes the lock only after its writes, for one sum, and throws
+ *   BudgetContendedError (the caller retries it `locked`) if the budget binds. While the budget
+ *   does not bind, which is nearly always, batches of different partitions then run side by side
+ *   instead of one after another behind the budget row.
+ */
+export type BudgetMode = 'locked' | 'optimistic';
+
+/**
  * One batch of decisions, inside the caller's transaction (DESIGN.md: the inbox rows, the
  * decisions, the lines and the outbox rows commit together or not at all), at most one request
  * per merchant:
@@ -95,12 +119,13 @@ const sameLine = (a: CreditLineState | null, b: CreditLineState | null): boolean
  * 1. the inbox (a merchant whose signals were all processed before changes nothing);
  * 2. the merchants' locks and lines, what lending holds of each (loans outstanding, reserved,
  *    overdue: read under the line locks, which lending also takes), then the budgets and books
- *    of every currency touched;
+ *    of every currency touched (locked or not: BudgetMode);
  * 3. each live decision under the portfolio budget, in request order, each standing against
  *    the book as the decisions before it left it;
  * 4. the lines, and the `scf.credit-lines.v1` events in the outbox (after the merchants'
  *    locks, so outbox order per merchant is commit order);
- * 5. each challenger in shadow: stored, never emitted, no line change.
+ * 5. each challenger in shadow: stored, never emitted, no line change;
+ * 6. optimistic and raising: the budget check under the lock (portfolioOverDemand).
  *
  * A batch costs a fixed number of statements whatever its size (a few per 1,000 merchants),
  * which is what lets one underwriter keep up with a partition's signals.
@@ -109,6 +134,7 @@ export async function underwriteBatchInTransaction(
   manager: EntityManager,
   requests: readonly UnderwritingRequest[],
   policies: UnderwritingPolicies,
+  budgetMode: BudgetMode = 'locked',
 ): Promise<UnderwritingOutcome[]> {
   assertOneRequestPerMerchant(requests);
   const outcomes: UnderwritingOutcome[] = new Array(requests.length);
@@ -133,7 +159,7 @@ export async function underwriteBatchInTransaction(
     manager,
     toDecide.map(({ request }) => request.merchantId),
   );
-  const prepared = toDecide.map(({ request, index }) => {
+  const prepared = toDecide.map(({ request, index }): PreparedRequest => {
     const { line, lastDecidedAt, version } = locked.get(request.merchantId)!;
     if (lastDecidedAt !== null && lastDecidedAt > request.now)
       throw new DecisionTimeMovedError(request.merchantId, request.now, lastDecidedAt);
@@ -161,23 +187,84 @@ export async function underwriteBatchInTransaction(
     prepared.map(({ request }) => request.merchantId),
     policies.challengers.map((challenger) => challenger.version),
   );
-  // Last of the reads: the budget rows' lock serialises every batch of a currency until commit,
-  // so nothing that does not need it runs after it is taken.
+  // Last of the reads: a locked budget serialises every batch of a currency until commit, so
+  // nothing that does not need it runs after it is taken.
   const everyPolicy = [policies.live, ...policies.challengers];
-  const portfolios = await loadPortfolios(
-    manager,
-    prepared.flatMap(({ line, profile }) =>
-      everyPolicy.flatMap((policy) => lendingCurrency({ previousLine: line, profile }, policy) ?? []),
-    ),
+  const currencies = prepared.flatMap(({ line, profile }) =>
+    everyPolicy.flatMap((policy) => lendingCurrency({ previousLine: line, profile }, policy) ?? []),
   );
+  const inputs = { prepared, lending, alreadyDecided, shadowLines, policies };
+  let batch = decideBatch(inputs, await loadPortfolios(manager, currencies, budgetReadingOf(budgetMode)));
+  let checkBudgetBeforeCommit = false;
+  if (budgetMode === 'optimistic') {
+    if (batch.squeezed) batch = decideBatch(inputs, await loadPortfolios(manager, currencies, 'locked'));
+    else checkBudgetBeforeCommit = batch.raisedCurrencies.size > 0;
+  }
 
-  const decisions: DecisionRecord[] = [];
-  const saves: Array<{ line: CreditLineState; lastDecidedAt: string }> = [];
-  const touches: Array<{ merchantId: string; lastDecidedAt: string }> = [];
-  const events: CloudEvent[] = [];
+  await insertCreditDecisions(manager, batch.decisions);
+  await saveCreditLines(manager, batch.saves);
+  await touchCreditLines(manager, batch.touches);
+  if (batch.events.length > 0) await enqueueOutbox(manager, batch.events);
+  // Last: the budget lock is held only from here to commit.
+  if (checkBudgetBeforeCommit) {
+    const over = await portfolioOverDemand(manager, batch.raisedCurrencies);
+    if (over.length > 0) throw new BudgetContendedError(over);
+  }
+  for (const [index, outcome] of batch.outcomes) outcomes[index] = outcome;
+  return outcomes;
+}
+
+interface PreparedRequest {
+  readonly request: UnderwritingRequest;
+  readonly index: number;
+  readonly line: CreditLineState | null;
+  readonly profile: MerchantProfile;
+  readonly decisionId: string;
+}
+
+const budgetReadingOf = (mode: BudgetMode): BudgetReading => (mode === 'locked' ? 'locked' : 'unlocked');
+
+interface DecidedBatch {
+  readonly outcomes: Map<number, UnderwritingOutcome>;
+  readonly decisions: DecisionRecord[];
+  readonly saves: Array<{ line: CreditLineState; lastDecidedAt: string }>;
+  readonly touches: Array<{ merchantId: string; lastDecidedAt: string }>;
+  readonly events: CloudEvent[];
+  /** Some live decision was cut to fit the budget: the budget binds, so the batch must hold its lock. */
+  readonly squeezed: boolean;
+  /** The currencies in which some live decision raised a line's exposure (spent headroom). */
+  readonly raisedCurrencies: Set<string>;
+}
+
+/** Every decision of the batch against `portfolios` (which it updates as lines move). Pure but for the book. */
+function decideBatch(
+  {
+    prepared,
+    lending,
+    alreadyDecided,
+    shadowLines,
+    policies,
+  }: {
+    readonly prepared: readonly PreparedRequest[];
+    readonly lending: Awaited<ReturnType<typeof loadLendingPositions>>;
+    readonly alreadyDecided: ReadonlySet<string>;
+    readonly shadowLines: ReadonlyMap<string, CreditLineState>;
+    readonly policies: UnderwritingPolicies;
+  },
+  portfolios: Portfolios,
+): DecidedBatch {
+  const batch = {
+    outcomes: new Map<number, UnderwritingOutcome>(),
+    decisions: [] as DecisionRecord[],
+    saves: [] as DecidedBatch['saves'],
+    touches: [] as DecidedBatch['touches'],
+    events: [] as CloudEvent[],
+    squeezed: false,
+    raisedCurrencies: new Set<string>(),
+  };
   for (const { request, index, line, profile, decisionId } of prepared) {
     if (alreadyDecided.has(decisionId)) {
-      outcomes[index] = { kind: 'already-decided', decisionId };
+      batch.outcomes.set(index, { kind: 'already-decided', decisionId });
       continue;
     }
     const { merchantId, now, trigger } = request;
@@ -193,13 +280,15 @@ export async function underwriteBatchInTransaction(
       policies.live,
       portfolios,
     );
-    decisions.push(decisionRecord(live, false, trigger, profileFound));
+    batch.decisions.push(decisionRecord(live, false, trigger, profileFound));
+    if (live.budgetFit?.squeezed === true) batch.squeezed = true;
     if (live.next !== null && !sameLine(live.next, line)) {
-      saves.push({ line: live.next, lastDecidedAt: now });
+      batch.saves.push({ line: live.next, lastDecidedAt: now });
+      if (line === null || exposureOf(live.next) > exposureOf(line)) batch.raisedCurrencies.add(live.next.currency);
       recordInPortfolio(portfolios, live.next);
-    } else if (line !== null) touches.push({ merchantId, lastDecidedAt: now });
+    } else if (line !== null) batch.touches.push({ merchantId, lastDecidedAt: now });
     const event = creditLineEvent(live, UNDERWRITER_SOURCE);
-    if (event !== null) events.push(event);
+    if (event !== null) batch.events.push(event);
 
     for (const challenger of policies.challengers) {
       const shadowId = decisionIdOf(trigger, merchantId, challenger.version);
@@ -213,15 +302,11 @@ export async function underwriteBatchInTransaction(
         challenger,
         portfolios,
       );
-      decisions.push(decisionRecord(shadow, true, trigger, profileFound));
+      batch.decisions.push(decisionRecord(shadow, true, trigger, profileFound));
     }
-    outcomes[index] = { kind: 'decided', decisionId, event: live.event, line: live.next };
+    batch.outcomes.set(index, { kind: 'decided', decisionId, event: live.event, line: live.next });
   }
-  await insertCreditDecisions(manager, decisions);
-  await saveCreditLines(manager, saves);
-  await touchCreditLines(manager, touches);
-  if (events.length > 0) await enqueueOutbox(manager, events);
-  return outcomes;
+  return batch;
 }
 
 /** One merchant's decision inside the caller's transaction: a batch of one. */

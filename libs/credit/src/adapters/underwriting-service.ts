@@ -4,6 +4,8 @@ import { CHALLENGER_POLICY_VERSIONS, livePolicy, policyByVersion } from '../poli
 import { lastDecidedAtOfMany } from './credit-line-store';
 import { ProfileReader } from './profile-reader';
 import {
+  BudgetContendedError,
+  BudgetMode,
   DecisionTimeMovedError,
   underwriteBatchInTransaction,
   UnderwritingOutcome,
@@ -111,18 +113,27 @@ export class UnderwritingService {
    * handled side by side) makes the transaction roll back with DecisionTimeMovedError; the chunk
    * is then prepared again from the newer decision, a few times, before the error goes to the
    * transport's retry.
+   *
+   * The budget is taken optimistically first (BudgetMode): the partitions' batches then commit
+   * side by side instead of queueing on the budget row for the whole of each other's writes. A
+   * batch that finds the budget binding (BudgetContendedError) is decided again at once with
+   * the budget locked first, which always completes.
    */
   private async underwriteChunk(
     merchants: ReadonlyArray<MerchantSignals<DecisionTriggerEvent>>,
   ): Promise<UnderwritingOutcome[]> {
-    for (let attempt = 1; ; attempt += 1) {
+    let budgetMode: BudgetMode = 'optimistic';
+    let decisionTimeMoves = 0;
+    for (;;) {
       const requests = await this.prepare(merchants);
       try {
         return await this.dataSource.transaction((manager) =>
-          underwriteBatchInTransaction(manager, requests, this.policies),
+          underwriteBatchInTransaction(manager, requests, this.policies, budgetMode),
         );
       } catch (error) {
-        if (!(error instanceof DecisionTimeMovedError) || attempt >= DECISION_TIME_ATTEMPTS) throw error;
+        if (error instanceof BudgetContendedError && budgetMode === 'optimistic') budgetMode = 'locked';
+        else if (!(error instanceof DecisionTimeMovedError) || ++decisionTimeMoves >= DECISION_TIME_ATTEMPTS)
+          throw error;
       }
     }
   }
