@@ -69,7 +69,20 @@ async function main(argv: readonly string[]): Promise<number> {
         `(${rebuild.eventsAccepted} accepted, ${rebuild.eventsRejected} rejected) in ${rebuild.elapsedMs} ms` +
         (report.keptPrefix === null ? '; deleted' : '; kept'),
     );
-    console.log(formatDecisionCheck('replay profiles (newest live decision per merchant)', report));
+    console.log(formatDecisionCheck('replay profiles (every live decision)', report));
+    const counts = (what: string, found: { checked: number; mismatches: number }) =>
+      `  ${what}: ${found.checked} checked, ${found.mismatches} mismatch`;
+    console.log(counts("each merchant's newest, whole", report.newest));
+    console.log(counts('older, whole as of their instant (latest-state fields aside)', report.older));
+    console.log(
+      counts('older, made while their day was arriving: the days before it', report.olderSettledDays),
+    );
+    for (const [why, count] of Object.entries(report.skipped)) console.log(`  skipped ${count}: ${why}`);
+    console.log(
+      '  not compared for older decisions (the store holds their latest state, not as of the decision):',
+    );
+    for (const [field, why] of Object.entries(report.notComparedForOlder))
+      console.log(`    ${field}: ${why}`);
     console.log(`features rebuilt differently: ${report.featureDifferences}`);
     return report.mismatches === 0 ? 0 : 1;
   }

@@ -67,10 +67,12 @@ describe('replay and policy diff', () => {
     expect(report).toMatchObject({ checked: total, matches: total, mismatches: 0, shadow, samples: [] });
   });
 
-  it('rebuilds the profiles from the topics into a fresh prefix and reproduces the newest decisions', async () => {
+  it('rebuilds the profiles from the topics into a fresh prefix and reproduces every live decision', async () => {
     const merchants = await countOf(
       `SELECT count(DISTINCT merchant_id) FROM credit_decisions WHERE NOT shadow`,
     );
+    const live = await countOf(`SELECT count(*) FROM credit_decisions WHERE NOT shadow`);
+    expect(live).toBeGreaterThan(merchants);
     const report = await runReplayProfiles({
       databaseUrl: database.url,
       redisUrl: testEndpoints.redisUrl,
@@ -81,11 +83,16 @@ describe('replay and policy diff', () => {
     });
     expect(report.samples).toEqual([]);
     expect(report).toMatchObject({
-      checked: merchants,
+      checked: live,
       mismatches: 0,
       featureDifferences: 0,
       keptPrefix: null,
+      skipped: {},
+      newest: { checked: merchants, matches: merchants, mismatches: 0 },
     });
+    // Every older decision is checked one way or the other: whole as of its instant (its day was
+    // complete when it was made) or on the days before it (its day was still arriving).
+    expect(report.older.matches + report.olderSettledDays.matches).toBe(live - merchants);
     expect(report.rebuild.eventsAccepted).toBeGreaterThan(0);
     // The fresh prefix is gone; the live one is untouched.
     const [, leftover] = await redis.scan('0', 'MATCH', `${report.rebuild.keyPrefix}:*`, 'COUNT', 1000);
@@ -137,5 +144,45 @@ describe('replay and policy diff', () => {
     expect(report.samples.map((sample) => sample.decisionId)).toContain(granted.decision_id);
     // The policy ran and concluded otherwise; the record was readable.
     expect(report.samples[0]!.differences.join('\n')).toContain('$.outputs');
+  });
+
+  // After the tampering above (which it leaves alone): an older decision, not a merchant's newest.
+  it('reports an older decision whose stored features disagree with the rebuilt profile on past days', async () => {
+    const [older] = await check.query(
+      `SELECT d.decision_id, d.features FROM credit_decisions d
+       WHERE NOT d.shadow AND d.features IS NOT NULL
+         AND (d.features->'windows'->'30'->>'refunds')::int > (d.features->'windows'->'1'->>'refunds')::int
+         AND d.decision_id <> (SELECT n.decision_id FROM credit_decisions n
+                               WHERE NOT n.shadow AND n.merchant_id = d.merchant_id
+                               ORDER BY n.decided_at DESC, n.recorded_at DESC LIMIT 1)
+       ORDER BY d.decided_at LIMIT 1`,
+    );
+    expect(older).toBeDefined();
+    // One refund more on a day before asOf's (in the 30- and 90-day windows, so they stay nested).
+    await check.query(
+      `UPDATE credit_decisions SET features = jsonb_set(jsonb_set(features,
+         '{windows,30,refunds}', to_jsonb((features->'windows'->'30'->>'refunds')::int + 1)),
+         '{windows,90,refunds}', to_jsonb((features->'windows'->'90'->>'refunds')::int + 1))
+       WHERE decision_id = $1`,
+      [older.decision_id],
+    );
+    try {
+      const report = await runReplayProfiles({
+        databaseUrl: database.url,
+        redisUrl: testEndpoints.redisUrl,
+        brokers: testEndpoints.kafkaBrokers,
+        topicNamespace: kit.namespace,
+        fromPrefix: keyPrefix,
+      });
+      const tampered = report.samples.find((sample) => sample.decisionId === older.decision_id);
+      expect(tampered).toBeDefined();
+      expect(tampered!.differences.join('\n')).toMatch(/\.30\.refunds/);
+      expect(report.newest.mismatches).toBe(0);
+    } finally {
+      await check.query(`UPDATE credit_decisions SET features = $2 WHERE decision_id = $1`, [
+        older.decision_id,
+        older.features,
+      ]);
+    }
   });
 });
