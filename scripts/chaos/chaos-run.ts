@@ -117,6 +117,7 @@ export class ChaosRun {
   private readonly background: Promise<void>[] = [];
   /** One kill-and-restart of a service at a time, whoever asks (the crashes, the accrual kills). */
   private readonly locks = new Map<ServiceName, Promise<void>>();
+  private readonly lockHeld = new Set<ServiceName>();
 
   private constructor(
     readonly sizes: ChaosSizes,
@@ -268,7 +269,7 @@ export class ChaosRun {
         this.goodSent += good.length;
         await this.publishBad(hostile.slice(day * perDay, (day + 1) * perDay), day * perDay);
         // The day is over: the review accrues it (on a kill day, once the kill is armed).
-        const killDay = this.faults.has('accrual-kill') && this.accrualKillDays().includes(day + 1);
+        const killDay = this.accrualKillDue(day + 1);
         if (!killDay) this.setClock(day + 1);
         if (day + 1 === FIRST_DRAWDOWN_DAY) await this.waitForUnderwriting();
         // Redis forgets every profile a few days into lending, while the market goes on.
@@ -292,7 +293,7 @@ export class ChaosRun {
           await this.settleServerRestart();
           await this.kafkaRestart();
         }
-        if (killDay) await this.killMidAccrual(day + 1);
+        if (killDay) await this.killMidAccrual(day + 1, 0);
         if (day + 1 >= FIRST_DRAWDOWN_DAY) restCalls.push(...(await this.drawOnLines(day)));
         if ((day + 1) % 10 === 0)
           this.log(
@@ -303,6 +304,19 @@ export class ChaosRun {
       await Promise.all(restCalls);
       await this.settleServerRestart();
       await Promise.all(this.background);
+      // Kills the market's days could not land (lending, behind under the other faults, had no
+      // loans to accrue yet) land on the days after its last, once the loans are paid out.
+      for (
+        let day = this.market.days + 1;
+        this.faults.has('accrual-kill') &&
+        this.accrualKills.length < this.sizes.accrualKills &&
+        day <= this.market.days + 2 * this.sizes.accrualKills;
+        day += 1
+      ) {
+        await this.untilPaidOut(ACCRUAL_KILL_UP_TIMEOUT_MS);
+        await this.killMidAccrual(day, ACCRUAL_KILL_UP_TIMEOUT_MS);
+        await Promise.all(this.background);
+      }
     } finally {
       this.loadRunning = false;
     }
@@ -500,12 +514,31 @@ export class ChaosRun {
     renameSync(next, this.clockFile);
   }
 
-  /** The market days of the accrual kills: spread over lending's days once loans have had a day or two to accrue. */
-  private accrualKillDays(): number[] {
-    const first = FIRST_DRAWDOWN_DAY + 3;
-    const span = Math.max(1, this.market.days - first + 1);
-    const count = Math.min(this.sizes.accrualKills, span);
-    return Array.from({ length: count }, (_, index) => first + Math.floor((index * span) / count));
+  /**
+   * Whether an accrual kill is tried at the end of market day `day`: every day from the second
+   * of lending's while kills remain, when lending is up and nobody else is killing or starting
+   * it (a crash's restart); otherwise the day is reviewed undisturbed and the next one tries.
+   */
+  private accrualKillDue(day: number): boolean {
+    return (
+      this.faults.has('accrual-kill') &&
+      day >= FIRST_DRAWDOWN_DAY + 2 &&
+      this.accrualKills.length < this.sizes.accrualKills &&
+      !this.lockHeld.has('lending') &&
+      this.fleet.isUp('lending')
+    );
+  }
+
+  /** Until no loan awaits treasury (at most `timeoutMs`): the loans are active, so a review has days to accrue. */
+  private async untilPaidOut(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const [row] = await this.query<Array<{ unpaid: number }>>(
+        `SELECT count(*)::int AS unpaid FROM loans WHERE status = 'PENDING_DISBURSEMENT'`,
+      );
+      if (row!.unpaid === 0) return;
+      await sleep(QUIESCE_POLL_MS);
+    }
   }
 
   /** The active loans not yet accrued through the day before `asOf` (nor past their last accruable day). */
@@ -526,23 +559,21 @@ export class ChaosRun {
    * REVIEW_INTERVAL_MS, starts on them, REVIEW_CHUNK loans a commit), and lending is killed once
    * a random number of them (at least one, not all) is accrued, or after ACCRUAL_KILL_WAIT_MS.
    * How many had accrued when it died is recorded (checks.ts: midAccrual). It is restarted at
-   * once in the background (its boot runs the review again), while the load goes on.
+   * once in the background (its boot runs the review again), while the load goes on. A day
+   * with fewer than two loans to accrue cannot be killed mid-accrual: it is reviewed in peace,
+   * and not counted.
    */
-  private async killMidAccrual(day: number): Promise<void> {
+  private async killMidAccrual(day: number, upTimeoutMs: number): Promise<void> {
     await this.settleServerRestart();
     let armed: () => void = () => undefined;
     const killed = new Promise<void>((resolve) => (armed = resolve));
     const cycle = this.exclusive('lending', async () => {
       try {
-        if (!(await this.fleet.whenUp('lending', ACCRUAL_KILL_UP_TIMEOUT_MS))) {
-          this.setClock(day);
-          this.log(`  accrual kill on day ${day} not run: lending was not up`);
-          return;
-        }
         const asOf = new Date(Date.parse(String(this.market.start)) + day * DAY_MS).toISOString();
-        const due = await this.loansBehind(asOf);
+        const due = (await this.fleet.whenUp('lending', upTimeoutMs)) ? await this.loansBehind(asOf) : [];
         this.setClock(day);
-        const target = due.length < 2 ? 1 : randomInt(1, due.length);
+        if (due.length < 2) return;
+        const target = randomInt(1, due.length);
         const deadline = Date.now() + ACCRUAL_KILL_WAIT_MS;
         while (Date.now() < deadline) {
           const behind = await this.loansBehind(asOf, due);
@@ -556,10 +587,13 @@ export class ChaosRun {
           due: due.length,
           accruedAtKill: due.length - behind.length,
         });
+        this.log(
+          `  lending killed during the review as of ${asOf.slice(0, 10)}: ${due.length - behind.length} of ${due.length} loans accrued`,
+        );
       } finally {
         armed();
       }
-      await this.fleet.start('lending');
+      if (!this.fleet.isRunning('lending')) await this.fleet.start('lending');
     });
     cycle.catch(() => undefined);
     this.background.push(cycle);
@@ -568,7 +602,14 @@ export class ChaosRun {
 
   /** Runs `work` once every kill-and-restart of the service asked for before it is done. */
   private exclusive(name: ServiceName, work: () => Promise<void>): Promise<void> {
-    const next = (this.locks.get(name) ?? Promise.resolve()).then(work);
+    const next = (this.locks.get(name) ?? Promise.resolve()).then(async () => {
+      this.lockHeld.add(name);
+      try {
+        await work();
+      } finally {
+        this.lockHeld.delete(name);
+      }
+    });
     this.locks.set(
       name,
       next.catch(() => undefined),

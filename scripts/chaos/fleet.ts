@@ -181,6 +181,11 @@ export class ServiceFleet {
     }
   }
 
+  /** Running and up (it logged so), now. */
+  isUp(name: ServiceName, instance = 1): boolean {
+    return this.running.get(instanceKey(name, instance))?.up === true;
+  }
+
   isRunning(name: ServiceName, instance = 1): boolean {
     return this.running.has(instanceKey(name, instance));
   }

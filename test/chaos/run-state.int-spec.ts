@@ -8,7 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createScratchDatabase, ScratchDatabase } from '../../scripts/lib/scratch-database';
+import { postJournalEntries } from '@lendstream/ledger';
+import { interestAccruedEntry, Loan, reviewLoans } from '@lendstream/lending';
 import {
+  accruedOncePerDay,
   everyInputApplied,
   everyOutboxRowPublished,
   identityKey,
@@ -16,7 +19,9 @@ import {
   onceEach,
   unchanged,
 } from '../../scripts/chaos/checks';
-import { effectCounts, inboxOf, outboxRows, stateFigures } from '../../scripts/chaos/run-state';
+import { effectCounts, inboxOf, loanAccruals, outboxRows, stateFigures } from '../../scripts/chaos/run-state';
+import { LendingTestDatabase } from '../lending/support/lending-database';
+import { grantLine, makeLoan, testPolicy } from '../lending/support/lending-fixtures';
 import { runLedgerCli } from '../ledger/support/ledger-cli';
 import { testEndpoints } from '../support/env';
 
@@ -150,5 +155,66 @@ describe('the chaos checks on broken database states (real Postgres)', () => {
     const verdict = ledgerVerifies(broken.code, broken.stdout + broken.stderr);
     expect(verdict.passed).toBe(false);
     expect(verdict.problems[0]).toContain('ledger verify exited 1');
+  });
+});
+
+/**
+ * The accrual check against lending's real review on real Postgres (loanAccruals reads what
+ * accruedOncePerDay judges): a healthy review passes; a build that posts a day again under
+ * another key, or whose review is not run again after a kill, fails, naming the day.
+ */
+describe('every loan accrued once per day, on real Postgres', () => {
+  const policy = testPolicy();
+  let database: LendingTestDatabase;
+  let dataSource: DataSource;
+  let loan: Loan;
+
+  beforeAll(async () => {
+    database = await LendingTestDatabase.create('chaos_accrual');
+    dataSource = await database.connect('chaos-accrual', 4);
+    await grantLine(dataSource, { merchantId: 'm-accrual', limitMinor: 5_000_000n, dailyRateBps: 2 });
+    // 1,000,000 at 2 bps: 200 a day, from the 11th.
+    loan = await makeLoan(
+      dataSource,
+      {
+        merchantId: 'm-accrual',
+        requestId: 'r',
+        amountMinor: 1_000_000n,
+        requestedAt: '2026-11-11T09:30:00.000Z',
+        settledAt: '2026-11-11T09:31:00.000Z',
+      },
+      policy,
+    );
+  });
+  afterAll(() => database?.cleanup());
+
+  const judge = async (asOf: string) =>
+    accruedOncePerDay(await loanAccruals(dataSource, asOf, policy.writeOffDaysPastDue));
+
+  it('a review killed and run again: each day once; then a day posted twice; then a review not run again', async () => {
+    // Run twice, as after a kill: the 11th to the 15th, once each.
+    await reviewLoans(dataSource, '2026-11-16T00:00:00.000Z', { policy, chunkSize: 1 });
+    await reviewLoans(dataSource, '2026-11-16T00:00:00.000Z', { policy, chunkSize: 1 });
+    const healthy = await judge('2026-11-16T00:00:00.000Z');
+    expect(healthy.passed).toBe(true);
+    expect(healthy.examined).toBe(5);
+
+    // The clock moved on and the review never ran again (a kill nobody restarted).
+    const behind = await judge('2026-11-17T00:00:00.000Z');
+    expect(behind.passed).toBe(false);
+    expect(behind.problems).toContain(`loan ${loan.loanId}: 2026-11-16 never accrued`);
+
+    // A build that keys an accrual by something else than loan and day posts the 13th again.
+    await dataSource.transaction((manager) =>
+      postJournalEntries(manager, [
+        {
+          ...interestAccruedEntry(loan, '2026-11-13', 200n)!,
+          idempotencyKey: `accrual-retry:${loan.loanId}`,
+        },
+      ]),
+    );
+    const doubled = await judge('2026-11-16T00:00:00.000Z');
+    expect(doubled.passed).toBe(false);
+    expect(doubled.problems).toContain(`loan ${loan.loanId}: 2026-11-13 accrued 2 times`);
   });
 });
