@@ -1,5 +1,5 @@
 /**
- * `npm run policy -- diff [--challenger v2-challenger] [--database-url URL]
+ * `npm run policy -- diff [--challenger v3-challenger] [--database-url URL]
  *                         [--seed S --merchants N --days D [--start YYYY-MM-DD]]`
  *
  * Compares a challenger policy's shadow decisions with the live ones (issue 3, item 6). The
@@ -12,7 +12,7 @@ import type { MarketConfig } from '@lendstream/simulation';
 import { formatPolicyDiff } from './policy/diff-tables';
 import { runPolicyDiff } from './policy/policy-diff';
 
-const USAGE = `usage: npm run policy -- diff [--challenger v2-challenger] [--database-url URL]
+const USAGE = `usage: npm run policy -- diff [--challenger v3-challenger] [--database-url URL]
                            [--seed S --merchants N --days D [--start YYYY-MM-DD]]`;
 /** The simulator's own default first day, so a market named by seed alone gets the same roster. */
 const DEFAULT_MARKET_START = '2026-08-01';

@@ -3,6 +3,7 @@
  * profiler and underwriter, then the script functions in-process against its database,
  * namespace and a fresh key prefix.
  */
+import { CHALLENGER_POLICY_VERSIONS } from '@lendstream/credit';
 import { merchantRoster } from '@lendstream/simulation';
 import type { DataSource } from 'typeorm';
 import { ALL_MERCHANTS, runPolicyDiff } from '../../scripts/policy/policy-diff';
@@ -105,8 +106,11 @@ describe('replay and policy diff', () => {
     const all = report.groups.find((group) => group.group === ALL_MERCHANTS)!;
     const pairs = `FROM credit_decisions s JOIN credit_decisions l
       ON NOT l.shadow AND l.trigger_id = s.trigger_id AND l.merchant_id = s.merchant_id
-      WHERE s.shadow AND s.policy_version = 'v2-challenger'`;
+      WHERE s.shadow AND s.policy_version = '${report.challenger}'`;
+    expect(report.challenger).toBe(CHALLENGER_POLICY_VERSIONS[0]);
     expect(all.pairs).toBe(await countOf(`SELECT count(*) ${pairs}`));
+    // Informative in a 60-day market: the challenger's tenure (45 days) lets it lend too.
+    expect(all.grantedByBoth).toBeGreaterThan(0);
     expect(all.flipsToGranted).toBe(
       await countOf(`SELECT count(*) ${pairs} AND NOT ${GRANTED('l.resulting_state')} IS TRUE
         AND ${GRANTED('s.resulting_state')} IS TRUE`),

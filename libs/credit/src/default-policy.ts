@@ -106,3 +106,21 @@ export const CREDIT_POLICY_V2_CHALLENGER: CreditPolicy = {
     netGmvIn30DaysMultipleBps: 15_000,
   },
 };
+
+/**
+ * The challenger beside v3 (live since v3): v2-challenger's questions asked of v3, with a
+ * 45-day tenure instead of 60. v2's 60 days granted nothing in a 60-day market (the demo's),
+ * so its diff only said "declines everyone"; at 45 the tenure's cost still shows (merchants
+ * granted 15 days later than live) and both policies lend for long enough to compare limits
+ * and prices. Built on v3, not v1, so the diff shows only what the challenger changes.
+ */
+export const CREDIT_POLICY_V3_CHALLENGER: CreditPolicy = {
+  ...CREDIT_POLICY_V3,
+  version: 'v3-challenger',
+  summary:
+    'Challenger to v3: 1.5× GMV trading cap, 75 % receivables, 30 % inventory; 45-day tenure; stricter stock-out rules.',
+  eligibility: { ...CREDIT_POLICY_V3.eligibility, tenureDaysMin: 45, stockoutsIn30DaysMax: 3 },
+  freeze: CREDIT_POLICY_V2_CHALLENGER.freeze,
+  unfreeze: CREDIT_POLICY_V2_CHALLENGER.unfreeze,
+  sizing: CREDIT_POLICY_V2_CHALLENGER.sizing,
+};

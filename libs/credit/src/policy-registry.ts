@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { CREDIT_POLICY_V1, CREDIT_POLICY_V2_CHALLENGER, CREDIT_POLICY_V3 } from './default-policy';
+import {
+  CREDIT_POLICY_V1,
+  CREDIT_POLICY_V2_CHALLENGER,
+  CREDIT_POLICY_V3,
+  CREDIT_POLICY_V3_CHALLENGER,
+} from './default-policy';
 import { canonicalJson, toJsonSafe } from './json-safe';
 import { CreditPolicy } from './policy';
 import { parseCreditPolicy } from './policy-schema';
@@ -10,7 +15,8 @@ import { parseCreditPolicy } from './policy-schema';
  * validated and deep-frozen: editing one in place would silently change history.
  */
 export const LIVE_POLICY_VERSION = 'v3';
-export const CHALLENGER_POLICY_VERSIONS: readonly string[] = ['v2-challenger'];
+// v2-challenger stays registered (its shadow decisions replay with it) but no longer runs.
+export const CHALLENGER_POLICY_VERSIONS: readonly string[] = ['v3-challenger'];
 
 export class UnknownPolicyVersionError extends Error {
   constructor(
@@ -60,6 +66,7 @@ export const POLICY_REGISTRY: PolicyRegistry = createPolicyRegistry([
   CREDIT_POLICY_V1,
   CREDIT_POLICY_V2_CHALLENGER,
   CREDIT_POLICY_V3,
+  CREDIT_POLICY_V3_CHALLENGER,
 ]);
 
 export const policyByVersion = (version: string): CreditPolicy => POLICY_REGISTRY.byVersion(version);

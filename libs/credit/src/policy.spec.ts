@@ -1,4 +1,9 @@
-import { CREDIT_POLICY_V1, CREDIT_POLICY_V2_CHALLENGER, CREDIT_POLICY_V3 } from './default-policy';
+import {
+  CREDIT_POLICY_V1,
+  CREDIT_POLICY_V2_CHALLENGER,
+  CREDIT_POLICY_V3,
+  CREDIT_POLICY_V3_CHALLENGER,
+} from './default-policy';
 import { toJsonSafe } from './json-safe';
 import { CreditPolicy, gradeBandFor, gradeScoreRange } from './policy';
 import { InvalidCreditPolicyError, parseCreditPolicy } from './policy-schema';
@@ -26,7 +31,7 @@ const problemsOf = (input: unknown): string[] => {
 };
 
 describe('the built-in policies', () => {
-  it.each([CREDIT_POLICY_V1, CREDIT_POLICY_V2_CHALLENGER, CREDIT_POLICY_V3])(
+  it.each([CREDIT_POLICY_V1, CREDIT_POLICY_V2_CHALLENGER, CREDIT_POLICY_V3, CREDIT_POLICY_V3_CHALLENGER])(
     '$version is valid',
     (policy) => {
       expect(parseCreditPolicy(policy)).toEqual(policy);
