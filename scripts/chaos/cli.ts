@@ -130,7 +130,12 @@ async function main(): Promise<number> {
     if (faults.has('crash')) {
       const kills = [...run.fleet.tally]
         .filter(([name]) => !name.includes('#'))
-        .map(([name, tally]) => `${name} ${tally.kills}`)
+        // Lending's kills during a review are accrual-kill's, reported there.
+        .map(([name, tally]) =>
+          name === 'lending' && run.accrualKills.length > 0
+            ? `${name} ${tally.kills - run.accrualKills.length} (+${run.accrualKills.length} during reviews)`
+            : `${name} ${tally.kills}`,
+        )
         .join(', ');
       row('crash').injected = `SIGKILL: ${kills}`;
     }
