@@ -3,7 +3,8 @@ import { CreditLineEventType, CreditLineState } from './credit-line-state';
 import { decideCreditLine, LineDecisionContext } from './decide-line';
 import { isMaterialLimitMove } from './line-offer';
 import { freezeManually, unfreezeManually } from './manual-freeze';
-import { CREDIT_POLICY_V1 } from './default-policy';
+import { CREDIT_POLICY_V1, CREDIT_POLICY_V3 } from './default-policy';
+import { CreditPolicy } from './policy';
 import { CreditAssessment } from './evaluate-policy';
 import { BudgetStanding } from './fit-to-budget';
 import { ReasonCode } from './reason';
@@ -328,6 +329,30 @@ describe('hysteresis', () => {
     const decision = decide(active, assessment);
     expect(decision.event).toBe(event);
     expect(decision.next).toMatchObject({ grade, dailyRateBps: grade === 'A' ? 2 : 3 });
+  });
+});
+
+describe('grade hysteresis across versions', () => {
+  // Score 784: B on its face, within A's 25-point margin.
+  const nearEdge: ProfileFixtureOverrides = { month: { stockouts: 2 }, week: { stockouts: 0 } };
+  it.each<[string, CreditPolicy, CreditLineEventType | null, string]>([
+    ['v3, the same bands as v1: a v1 line keeps its grade', CREDIT_POLICY_V3, null, 'A'],
+    [
+      'a version the line was not graded under, with other bands: repriced at the fresh grade',
+      {
+        ...CREDIT_POLICY_V3,
+        version: 'v9-bands',
+        grades: CREDIT_POLICY_V3.grades.map((band) =>
+          band.grade === 'A' ? { ...band, scoreMin: 790 } : band,
+        ),
+      },
+      'credit-line.adjusted',
+      'B',
+    ],
+  ])('%s', (_case, live, event, grade) => {
+    const decision = decideCreditLine(active, assess(nearEdge, { policy: live }), live, context);
+    expect(decision.event).toBe(event);
+    expect(decision.next!.grade).toBe(grade);
   });
 });
 

@@ -3,6 +3,7 @@ import { CreditLineState } from './credit-line-state';
 import { BudgetFit, BudgetStanding, fitToBudget } from './fit-to-budget';
 import { applyBasisPointsFloor, floorToStep, formatMinor, maxOf, minOf } from './integer-math';
 import { CreditPolicy, GradeBand, gradeBandFor, gradeScoreRange } from './policy';
+import { POLICY_REGISTRY } from './policy-registry';
 import { Reason, reason } from './reason';
 import { LineOffer, offerAtGrade } from './sizing';
 
@@ -57,6 +58,19 @@ export function fitOfferToBudget(
 }
 
 /**
+ * Whether a grade given under `version` means the same band in `policy`: the same version, or
+ * a registered one with the same grade names and floors (v1 and v3), so that switching the live
+ * version does not reprice every line near a band's edge at its next decision.
+ */
+function sameGradeBands(version: string, policy: CreditPolicy): boolean {
+  if (version === policy.version) return true;
+  if (!POLICY_REGISTRY.versions.includes(version)) return false;
+  const bands = (grades: CreditPolicy['grades']) =>
+    grades.map((band) => `${band.grade}@${band.scoreMin}`).join(',');
+  return bands(POLICY_REGISTRY.byVersion(version).grades) === bands(policy.grades);
+}
+
+/**
  * Grade hysteresis: an active line keeps its grade while the score stays within
  * `gradeScoreMargin` points of that grade's band, so a score hovering at a band's edge does
  * not reprice the line on every event.
@@ -67,7 +81,7 @@ export function gradeBandForActiveLine(
   policy: CreditPolicy,
 ): GradeBand {
   const fresh = gradeBandFor(assessment.score, policy);
-  const range = line.policyVersion === policy.version ? gradeScoreRange(line.grade, policy) : null;
+  const range = sameGradeBands(line.policyVersion, policy) ? gradeScoreRange(line.grade, policy) : null;
   if (range === null) return fresh;
   const margin = policy.hysteresis.gradeScoreMargin;
   const withinMargin =
