@@ -207,7 +207,7 @@ async function main(): Promise<number> {
           ? `${restarts.length} restart${restarts.length === 1 ? '' : 's'} of the whole server (pg_ctlcluster ${restarts[0]!.cluster} stop -m fast, then start: ` +
             `${restarts.map((restart) => `away ${(restart.downMs / 1000).toFixed(1)} s, ${restart.sessions} sessions of the run ended`).join('; ')})`
           : sizes.postgresServerRestarts > 0
-            ? `server restart NOT RUN: ${run.postgresServerRestartSkipped ?? 'the load ended first'}`
+            ? `(server restart NOT RUN: ${run.postgresServerRestartSkipped ?? 'the load ended first'})`
             : 'no server restart at this size';
       row('postgres-restart').injected =
         `${run.postgresOutages.length} connection cuts of ${sizes.postgresOutageMs} ms (${terminated} sessions terminated); ` +
