@@ -13,6 +13,7 @@ describe('profilerOptionsFromEnv', () => {
       clientId: PROFILER_DEFAULTS.clientId,
       topicNamespace: undefined,
       partitionsConsumedConcurrently: PROFILER_DEFAULTS.partitionsConsumedConcurrently,
+      groupMembers: PROFILER_DEFAULTS.groupMembers,
       redisCommandTimeoutMs: PROFILER_DEFAULTS.redisCommandTimeoutMs,
       httpPort: 3001,
       healthTimeoutMs: 2_000,

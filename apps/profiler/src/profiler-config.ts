@@ -29,6 +29,8 @@ export interface ProfilerOptions {
   /** `<namespace>.<topic>` for every topic, as tests and benchmarks use (`KAFKA_TOPIC_NAMESPACE`). */
   readonly topicNamespace?: string;
   readonly partitionsConsumedConcurrently: number;
+  /** kafkajs consumers in this process, each with its own fetch loop (`PROFILER_GROUP_MEMBERS`; see the transport's `groupMembers`). */
+  readonly groupMembers?: number;
   /** A Redis command slower than this fails the batch, which the transport retries (`REDIS_COMMAND_TIMEOUT_MS`). */
   readonly redisCommandTimeoutMs: number;
   /** Port of `/health/live`, `/health/ready` and `/metrics` (`PROFILER_HTTP_PORT`, default 3001; 0 or unset in-process = none). */
@@ -53,6 +55,7 @@ export const PROFILER_DEFAULTS = {
   // Every partition of the default 6 at once: a batch's Redis script call overlaps another's
   // decoding. `npm run bench -- ingest`, interleaved runs: ~6 % more events/s than 3.
   partitionsConsumedConcurrently: 6,
+  groupMembers: 1,
   redisCommandTimeoutMs: 5_000,
   httpPort: 3001,
 } as const;
@@ -71,6 +74,7 @@ export const profilerEnvSchema = z.object({
     'expected 1-255 letters, digits, ".", "_" or "-"',
   ),
   PROFILER_PARTITIONS_CONCURRENTLY: wholeNumber(1, 64, PROFILER_DEFAULTS.partitionsConsumedConcurrently),
+  PROFILER_GROUP_MEMBERS: wholeNumber(1, 16, PROFILER_DEFAULTS.groupMembers),
   REDIS_COMMAND_TIMEOUT_MS: wholeNumber(100, 60_000, PROFILER_DEFAULTS.redisCommandTimeoutMs),
   PROFILER_HTTP_PORT: wholeNumber(0, 65_535, PROFILER_DEFAULTS.httpPort),
   KAFKA_TOPIC_NAMESPACE: optionalMatching(
@@ -92,6 +96,7 @@ export function profilerOptionsFromEnv(source: EnvSource = process.env): Profile
     clientId: PROFILER_DEFAULTS.clientId,
     topicNamespace: env.KAFKA_TOPIC_NAMESPACE,
     partitionsConsumedConcurrently: env.PROFILER_PARTITIONS_CONCURRENTLY,
+    groupMembers: env.PROFILER_GROUP_MEMBERS,
     redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     httpPort: env.PROFILER_HTTP_PORT,
     healthTimeoutMs: HEALTH_TIMEOUT_MS_DEFAULT,

@@ -41,6 +41,7 @@ export async function startProfiler(
       maxBatchSize: options.batchSize,
       ...fetchLimits(options.fetchBytesPerPartition ?? PROFILER_DEFAULTS.fetchBytesPerPartition),
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      groupMembers: options.groupMembers ?? PROFILER_DEFAULTS.groupMembers,
       retry: options.retry,
       metrics: new PrometheusConsumerMetrics(registry),
     },

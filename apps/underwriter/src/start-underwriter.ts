@@ -1,7 +1,7 @@
 import { INestMicroservice } from '@nestjs/common';
 import { PrometheusConsumerMetrics, startBatchMicroservice } from '@lendstream/messaging';
 import { createMetricsRegistry, JsonLogger } from '@lendstream/platform';
-import type { UnderwriterOptions } from './underwriter-config';
+import { UNDERWRITER_DEFAULTS, type UnderwriterOptions } from './underwriter-config';
 import { UnderwriterModule } from './underwriter.module';
 
 export const UNDERWRITER_SERVICE_NAME = 'underwriter';
@@ -32,6 +32,7 @@ export async function startUnderwriter(
       topicNamespace: options.topicNamespace,
       maxBatchSize: options.batchSize,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      groupMembers: options.groupMembers ?? UNDERWRITER_DEFAULTS.groupMembers,
       retry: options.retry,
       metrics: new PrometheusConsumerMetrics(registry),
     },

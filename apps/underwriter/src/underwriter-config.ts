@@ -33,6 +33,8 @@ export interface UnderwriterOptions {
    */
   readonly batchSize: number;
   readonly partitionsConsumedConcurrently: number;
+  /** kafkajs consumers in this process, each with its own fetch loop (`UNDERWRITER_GROUP_MEMBERS`; see the transport's `groupMembers`). */
+  readonly groupMembers?: number;
   /** Seeds the budget of `portfolioBudgetCurrency` when treasury has set none (`PORTFOLIO_BUDGET_MINOR`). */
   readonly portfolioBudgetMinor: bigint;
   readonly portfolioBudgetCurrency: string;
@@ -61,6 +63,7 @@ export const UNDERWRITER_DEFAULTS = {
   clientId: 'lendstream-underwriter',
   batchSize: 2_000,
   partitionsConsumedConcurrently: 3,
+  groupMembers: 1,
   /** 500 million yuan in fen: the size of the allocation Alibaba once sold out in 28 minutes. */
   portfolioBudgetMinor: '50000000000',
   portfolioBudgetCurrency: 'CNY',
@@ -103,6 +106,7 @@ export const underwriterEnvSchema = z.object({
     64,
     UNDERWRITER_DEFAULTS.partitionsConsumedConcurrently,
   ),
+  UNDERWRITER_GROUP_MEMBERS: wholeNumber(1, 16, UNDERWRITER_DEFAULTS.groupMembers),
   PORTFOLIO_BUDGET_MINOR: budgetMinor,
   PORTFOLIO_BUDGET_CURRENCY: optionalMatching(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as CNY'),
   SILENCE_SWEEP_INTERVAL_MS: wholeNumber(0, 86_400_000, UNDERWRITER_DEFAULTS.silenceSweepIntervalMs),
@@ -126,6 +130,7 @@ export function underwriterOptionsFromEnv(source: EnvSource = process.env): Unde
     clientId: UNDERWRITER_DEFAULTS.clientId,
     batchSize: env.UNDERWRITER_BATCH_SIZE,
     partitionsConsumedConcurrently: env.UNDERWRITER_PARTITIONS_CONCURRENTLY,
+    groupMembers: env.UNDERWRITER_GROUP_MEMBERS,
     portfolioBudgetMinor: env.PORTFOLIO_BUDGET_MINOR,
     portfolioBudgetCurrency: env.PORTFOLIO_BUDGET_CURRENCY ?? UNDERWRITER_DEFAULTS.portfolioBudgetCurrency,
     silenceSweepIntervalMs: env.SILENCE_SWEEP_INTERVAL_MS,

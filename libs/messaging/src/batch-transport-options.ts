@@ -18,6 +18,7 @@ export const BATCH_TRANSPORT_DEFAULTS = {
   commitIntervalMs: 1_000,
   fromBeginning: true,
   partitionsConsumedConcurrently: 1,
+  groupMembers: 1,
   drainTimeoutMs: 15_000,
 } as const;
 
@@ -46,8 +47,16 @@ export interface KafkaBatchTransportOptions extends KafkaClientOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Where a group with no committed offset starts: the oldest record (default) or only new ones. */
   readonly fromBeginning?: boolean;
-  /** Partitions processed at once, each still in order (default 1, at most 64). */
+  /** Partitions processed at once by each group member, each partition still in order (default 1, at most 64). */
   readonly partitionsConsumedConcurrently?: number;
+  /**
+   * kafkajs consumers this process runs in the group (default 1, at most 16), each with its own
+   * fetch loop and its share of the partitions. kafkajs fetches from a broker and then waits
+   * until every batch of that fetch is processed before it fetches again, so within one member
+   * the slowest partition's batch holds back all the others; with several members, each set of
+   * partitions moves at its own pace. Client ids get a `-<n>` suffix when there is more than one.
+   */
+  readonly groupMembers?: number;
   /** On close, how long the chunk in flight may take to finish before the consumer disconnects anyway (default 15 s). */
   readonly drainTimeoutMs?: number;
   /** Where events consumed, dead letters and lag are counted (none by default; see consumer-metrics.ts). */
@@ -95,6 +104,7 @@ const batchTransportSchema = z
     retry: retryPolicySchema.prefault({}),
     fromBeginning: z.boolean({ error: 'must be true or false' }).default(defaults.fromBeginning),
     partitionsConsumedConcurrently: wholeNumber(1, 64).default(defaults.partitionsConsumedConcurrently),
+    groupMembers: wholeNumber(1, 16).default(defaults.groupMembers),
     drainTimeoutMs: wholeNumber(0, 300_000).default(defaults.drainTimeoutMs),
   })
   .transform((options) => ({

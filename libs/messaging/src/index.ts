@@ -21,6 +21,7 @@ export * from './consumer-metrics';
 export { createKafkaClient } from './adapters/kafka-client';
 export { KafkaEventProducer } from './adapters/kafka-event-producer';
 export { KafkaBatchConsumer } from './adapters/kafka-batch-consumer';
+export { KafkaBatchMembers } from './adapters/kafka-batch-members';
 export type { BatchSubscription, BatchConsumerState } from './adapters/kafka-batch-consumer';
 export { KafkaBatchTransport } from './adapters/kafka-batch-transport';
 export type { KafkaBatchTransportStatus, KafkaBatchTransportEvents } from './adapters/kafka-batch-transport';

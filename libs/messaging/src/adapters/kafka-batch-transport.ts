@@ -7,7 +7,8 @@ import {
 } from '../batch-transport-options';
 import type { BatchHandler, BatchOutcome, InboundBatch } from '../inbound';
 import { isContractTopic } from '../topic-subscriptions';
-import { BatchSubscription, KafkaBatchConsumer } from './kafka-batch-consumer';
+import type { BatchSubscription } from './kafka-batch-consumer';
+import { KafkaBatchMembers } from './kafka-batch-members';
 import { KafkaBatchContext } from './kafka-batch-context';
 import { createNestMessagingLogger } from './nest-messaging-logger';
 
@@ -38,7 +39,7 @@ export class KafkaBatchTransport
   implements CustomTransportStrategy
 {
   private readonly options: ResolvedBatchTransportOptions;
-  private consumer: KafkaBatchConsumer | undefined;
+  private members: KafkaBatchMembers | undefined;
   private readonly crashListeners: Array<(error: Error) => void> = [];
 
   constructor(options: KafkaBatchTransportOptions) {
@@ -52,10 +53,10 @@ export class KafkaBatchTransport
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
-      if (this.consumer !== undefined) throw new Error('The Kafka batch transport is already listening');
-      this.consumer = new KafkaBatchConsumer(this.options, this.collectSubscriptions());
-      this.consumer.onCrash((error) => this.reportCrash(error));
-      await this.consumer.start();
+      if (this.members !== undefined) throw new Error('The Kafka batch transport is already listening');
+      this.members = new KafkaBatchMembers(this.options, this.collectSubscriptions());
+      this.members.onCrash((error) => this.reportCrash(error));
+      await this.members.start();
       this._status$.next('connected');
       callback();
     } catch (error) {
@@ -64,7 +65,7 @@ export class KafkaBatchTransport
   }
 
   async close(): Promise<void> {
-    await this.consumer?.stop();
+    await this.members?.stop();
     this._status$.next('disconnected');
   }
 
@@ -76,10 +77,10 @@ export class KafkaBatchTransport
     this.crashListeners.push(callback);
   }
 
-  /** The kafkajs consumer and dead-letter producer, for diagnostics. */
+  /** The kafkajs consumer and dead-letter producer of each group member, for diagnostics. */
   unwrap<T>(): T {
-    if (this.consumer === undefined) throw new Error('Not listening yet: call app.listen() first');
-    return this.consumer.clients() as T;
+    if (this.members === undefined) throw new Error('Not listening yet: call app.listen() first');
+    return this.members.clients() as T;
   }
 
   private collectSubscriptions(): BatchSubscription[] {
