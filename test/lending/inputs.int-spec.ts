@@ -25,6 +25,7 @@ import {
   outboxEvents,
   tableCounts,
   testPolicy,
+  countsAfterRefusals,
 } from './support/lending-fixtures';
 import { drawdownRequestedEvent, failedEvent, orderSettledEvent, settledEvent } from './support/input-events';
 
@@ -134,7 +135,10 @@ describe('handleLendingInput (real Postgres)', () => {
         kind: 'rejected',
         violation: { reason: DeadLetterReason.DISBURSEMENT_OUTCOME_CONFLICT },
       });
-      expect(await tableCounts(dataSource)).toEqual({ ...before, inbox: before.inbox + 1 });
+      // The two refusals kept nothing but their inbox rows and refusals.
+      expect(await tableCounts(dataSource)).toEqual(
+        countsAfterRefusals({ ...before, inbox: before.inbox + 1 }, 2),
+      );
       expect(await loanNow(loan.loanId)).toMatchObject({ status: 'ACTIVE', treasuryRef: 'tr-1' });
     });
 
@@ -187,7 +191,9 @@ describe('handleLendingInput (real Postgres)', () => {
         kind: 'rejected',
         violation: { reason: DeadLetterReason.DISBURSEMENT_OUTCOME_CONFLICT },
       });
-      expect(await tableCounts(dataSource)).toEqual({ ...before, inbox: before.inbox + 1 });
+      expect(await tableCounts(dataSource)).toEqual(
+        countsAfterRefusals({ ...before, inbox: before.inbox + 1 }, 1),
+      );
       expect(await lineOf(dataSource, 'm-fail')).toMatchObject({
         reservedMinor: 0n,
         availableMinor: 5_000_000n,
@@ -200,7 +206,7 @@ describe('handleLendingInput (real Postgres)', () => {
     ['a disbursementId that is not even a UUID', () => 'tr-disb-17', 'm-unknown'],
     ["another merchant's disbursementId", (loan: Loan) => loan.disbursementId, 'm-stranger'],
   ] as const)(
-    'refuses %s as UNKNOWN_DISBURSEMENT, writing nothing',
+    'refuses %s as UNKNOWN_DISBURSEMENT, keeping only the refusal',
     async (_label, disbursementOf, merchantId) => {
       const loan = await pendingLoan(`m-owner-${_label.length}`);
       const before = await tableCounts(dataSource);
@@ -212,7 +218,7 @@ describe('handleLendingInput (real Postgres)', () => {
           kind: 'rejected',
           violation: { reason: DeadLetterReason.UNKNOWN_DISBURSEMENT, field: 'data.disbursementId' },
         });
-      expect(await tableCounts(dataSource)).toEqual(before);
+      expect(await tableCounts(dataSource)).toEqual(countsAfterRefusals(before, 2));
       expect((await loanNow(loan.loanId)).status).toBe('PENDING_DISBURSEMENT');
     },
   );
@@ -240,7 +246,7 @@ describe('handleLendingInput (real Postgres)', () => {
       ['TERM_OUT_OF_RANGE', 'DRAWDOWN_REFUSED', 'data.termDays', 100_000n, { termDays: 365 }],
       ['CURRENCY_MISMATCH', 'CURRENCY_MISMATCH', 'data.currency', 100_000n, { currency: 'USD' }],
     ] as const)(
-      'dead-letters a %s refusal as %s, writing nothing',
+      'dead-letters a %s refusal as %s, keeping only the refusal',
       async (code, reason, field, amount, overrides) => {
         const merchantId = `m-refuse-${code.toLowerCase()}`;
         await grantLine(dataSource, { merchantId, limitMinor: 1_000_000n });
@@ -256,8 +262,8 @@ describe('handleLendingInput (real Postgres)', () => {
             ? /in USD but the credit line lends in CNY/
             : new RegExp(`^${field}: ${code}: `),
         );
-        // Not even the inbox row: nothing happened, so a redelivery is refused (and dead-lettered) again.
-        expect(await tableCounts(dataSource)).toEqual(before);
+        // No loan, no entry, no event: only the inbox row and the refusal a redelivery is answered with.
+        expect(await tableCounts(dataSource)).toEqual(countsAfterRefusals(before, 1));
       },
     );
 
@@ -269,7 +275,111 @@ describe('handleLendingInput (real Postgres)', () => {
         kind: 'rejected',
         violation: { reason: DeadLetterReason.REQUEST_ID_REUSED, field: 'data.requestId' },
       });
+      expect(await tableCounts(dataSource)).toEqual(countsAfterRefusals(before, 1));
+    });
+  });
+
+  describe('a refusal is kept: the same event redelivered is refused again, whatever changed since', () => {
+    const refusalOf = async (event: { source: string; id: string }): Promise<unknown[]> =>
+      dataSource.query(
+        `SELECT consumer, event_type, reason, field, message FROM lending_refusals
+          WHERE source = $1 AND event_id = $2`,
+        [event.source, event.id],
+      );
+    const rejected = (outcome: LendingInputOutcome) =>
+      (outcome as Extract<LendingInputOutcome, { kind: 'rejected' }>).violation;
+
+    it.each([
+      [
+        'AMOUNT_EXCEEDS_AVAILABLE, then the line is raised',
+        { limitMinor: 1_000_000n },
+        `UPDATE credit_lines SET limit_minor = 5000000, available_minor = 5000000 WHERE merchant_id = $1`,
+      ],
+      [
+        'LINE_NOT_ACTIVE, then the line is unfrozen',
+        { limitMinor: 5_000_000n, status: 'FROZEN' as const },
+        `UPDATE credit_lines SET status = 'ACTIVE', available_minor = limit_minor WHERE merchant_id = $1`,
+      ],
+    ])('drawdown.requested refused with %s: no loan, ever, from that event', async (label, line, change) => {
+      const merchantId = `m-kept-${label.slice(0, 6).toLowerCase()}`;
+      await grantLine(dataSource, { merchantId, ...line });
+      const event = drawdownRequestedEvent(merchantId, 'kept-1', 2_000_000n, REQUESTED_AT);
+      const before = await tableCounts(dataSource);
+      const first = await apply(event);
+      expect(first).toMatchObject({
+        kind: 'rejected',
+        violation: { reason: DeadLetterReason.DRAWDOWN_REFUSED },
+      });
+      expect(rejected(first).message).toContain(label.split(',')[0]!);
+      expect(await refusalOf(event)).toEqual([
+        {
+          consumer: 'lending',
+          event_type: 'drawdown.requested',
+          reason: 'DRAWDOWN_REFUSED',
+          field: rejected(first).field ?? null,
+          message: rejected(first).message,
+        },
+      ]);
+      expect(await tableCounts(dataSource)).toEqual(countsAfterRefusals(before, 1));
+
+      // The line would now lend it…
+      await dataSource.query(change, [merchantId]);
+      const afterChange = await tableCounts(dataSource);
+      // …but the event the platform was told was refused is refused again, with the same
+      // violation (dead-lettered again), however often it comes back: no loan, no journal
+      // entry, no event, nothing reserved.
+      for (let delivery = 0; delivery < 2; delivery += 1)
+        expect(await apply(event)).toEqual({ kind: 'rejected', violation: rejected(first) });
+      expect(await tableCounts(dataSource)).toEqual(afterChange);
+      expect(await findLoan(dataSource.manager, lendingIds.loan(merchantId, 'kept-1'))).toBeNull();
+      expect(await outboxEvents(dataSource, merchantId)).toEqual([]);
+      expect((await lineOf(dataSource, merchantId)).reservedMinor).toBe(0n);
+
+      // A new event (another id) with the same request is a new request, and the line now lends it.
+      expect(
+        await apply(drawdownRequestedEvent(merchantId, 'kept-1', 2_000_000n, REQUESTED_AT)),
+      ).toMatchObject({ kind: 'applied' });
+      expect((await lineOf(dataSource, merchantId)).reservedMinor).toBe(2_000_000n);
+      await expectBooksVerify(dataSource);
+    });
+
+    it('disbursement.settled refused as UNKNOWN_DISBURSEMENT does not pay out the loan made later under that id', async () => {
+      const merchantId = 'm-kept-early';
+      await grantLine(dataSource, { merchantId, limitMinor: 5_000_000n });
+      const disbursementId = lendingIds.disbursement(merchantId, 'early-1');
+      const answer = settledEvent(merchantId, disbursementId, SETTLED_AT, 'tr-early');
+      const first = await apply(answer);
+      expect(first).toMatchObject({
+        kind: 'rejected',
+        violation: { reason: DeadLetterReason.UNKNOWN_DISBURSEMENT, field: 'data.disbursementId' },
+      });
+
+      // The loan that disbursementId names is made afterwards…
+      const made = await apply(drawdownRequestedEvent(merchantId, 'early-1', 1_000_000n, REQUESTED_AT));
+      expect(made).toMatchObject({ kind: 'applied' });
+      const before = await tableCounts(dataSource);
+      // …and the refused answer, redelivered, is still refused: the loan stays unpaid.
+      expect(await apply(answer)).toEqual({ kind: 'rejected', violation: rejected(first) });
       expect(await tableCounts(dataSource)).toEqual(before);
+      expect(await loanNow(lendingIds.loan(merchantId, 'early-1'))).toMatchObject({
+        status: 'PENDING_DISBURSEMENT',
+        treasuryRef: null,
+      });
+      expect((await outboxEvents(dataSource, merchantId)).map((e) => e.type)).toEqual([
+        'disbursement.requested',
+      ]);
+      await expectBooksVerify(dataSource);
+    });
+
+    it('a failure that is not a refusal keeps nothing, not even the inbox row: the event is retried', async () => {
+      await grantLine(dataSource, { merchantId: 'm-kept-throws', limitMinor: 5_000_000n });
+      const valid = orderSettledEvent('m-kept-throws', 's-negative', 1n, REQUESTED_AT);
+      // A negative amount cannot pass the contract's codec; here it stands for any thrown failure.
+      const broken = { ...valid, data: { ...valid.data, amountMinor: -1n } } as typeof valid;
+      const before = await tableCounts(dataSource);
+      await expect(apply(broken)).rejects.toThrow(RangeError);
+      expect(await tableCounts(dataSource)).toEqual(before);
+      expect(await refusalOf(broken)).toEqual([]);
     });
   });
 

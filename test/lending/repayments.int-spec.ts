@@ -27,6 +27,7 @@ import {
   makeLoan,
   outboxEvents,
   tableCounts,
+  countsAfterRefusals,
   testPolicy,
 } from './support/lending-fixtures';
 import { orderSettledEvent } from './support/input-events';
@@ -160,7 +161,8 @@ describe('repayments (real Postgres)', () => {
       });
       expect(await handleLendingInput(dataSource, again, policy)).toEqual({ kind: 'duplicate' });
       expect(await tableCounts(dataSource)).toEqual({ ...before, inbox: before.inbox + 1 });
-      // The same settlementId for another amount is not the same settlement: refused, nothing written.
+      // The same settlementId for another amount is not the same settlement: refused, nothing
+      // written but its inbox row and its refusal.
       expect(
         await handleLendingInput(
           dataSource,
@@ -168,7 +170,9 @@ describe('repayments (real Postgres)', () => {
           policy,
         ),
       ).toMatchObject({ kind: 'rejected', violation: { reason: DeadLetterReason.SETTLEMENT_ID_REUSED } });
-      expect(await tableCounts(dataSource)).toEqual({ ...before, inbox: before.inbox + 1 });
+      expect(await tableCounts(dataSource)).toEqual(
+        countsAfterRefusals({ ...before, inbox: before.inbox + 1 }, 1),
+      );
     });
 
     it('pays a loan off (loan.repaid, principal back on the line) and carries the rest to the next loan', async () => {
@@ -236,14 +240,14 @@ describe('repayments (real Postgres)', () => {
       expect(await findHoldback(dataSource.manager, 'set-no-line')).toMatchObject({ holdbackMinor: 0n });
     });
 
-    it('refuses a settlement in another currency than the loans as CURRENCY_MISMATCH, writing nothing', async () => {
+    it('refuses a settlement in another currency than the loans as CURRENCY_MISMATCH, keeping only the refusal', async () => {
       const before = await tableCounts(dataSource);
       const usd = orderSettledEvent(merchantId, 'set-usd', 100_000n, TEN_DAYS_LATER, { currency: 'USD' });
       expect(await handleLendingInput(dataSource, usd, policy)).toMatchObject({
         kind: 'rejected',
         violation: { reason: DeadLetterReason.CURRENCY_MISMATCH, field: 'data.currency' },
       });
-      expect(await tableCounts(dataSource)).toEqual(before);
+      expect(await tableCounts(dataSource)).toEqual(countsAfterRefusals(before, 1));
       expect(await findHoldback(dataSource.manager, 'set-usd')).toBeNull();
     });
   });

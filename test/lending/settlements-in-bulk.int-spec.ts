@@ -4,7 +4,7 @@
  * with an active loan, a settlementId seen before, a second event naming one settlement — is
  * left to handleLendingInput, which gives it the same outcome it always had.
  */
-import { applySettlementsWithNothingDue, handleLendingInput } from '@lendstream/lending';
+import { applySettlementsWithNothingDue, handleLendingInput, repayManually } from '@lendstream/lending';
 import type { DataSource } from 'typeorm';
 import { orderSettledEvent } from './support/input-events';
 import { LendingTestDatabase } from './support/lending-database';
@@ -91,5 +91,42 @@ describe('settlements in bulk (real Postgres)', () => {
     // A re-publish with a new id but the same settlement is the same business fact: recognised, not applied twice.
     expect(await handleLendingInput(dataSource, again, policy)).toMatchObject({ kind: 'applied' });
     expect(await holdbacks()).toEqual(before.holdbacks);
+  });
+  it('leaves a refused settlement to handleLendingInput even once its merchant owes nothing: refused again', async () => {
+    await grantLine(dataSource, { merchantId: 'm-repays', limitMinor: 5_000_000n });
+    const loan = await makeLoan(
+      dataSource,
+      {
+        merchantId: 'm-repays',
+        requestId: 'r-1',
+        amountMinor: 1_000_000n,
+        requestedAt: '2026-11-11T09:00:00.000Z',
+        settledAt: '2026-11-11T09:01:00.000Z',
+      },
+      policy,
+    );
+    const dollars = orderSettledEvent('m-repays', 's-usd', 50_000n, AT, { currency: 'USD' });
+    const first = await handleLendingInput(dataSource, dollars, policy);
+    expect(first).toMatchObject({ kind: 'rejected', violation: { reason: 'CURRENCY_MISMATCH' } });
+    // The merchant pays its loan off: a settlement of theirs is now one the bulk path takes…
+    const repaid = await dataSource.transaction((manager) =>
+      repayManually(
+        manager,
+        {
+          loanId: loan.loanId,
+          idempotencyKey: 'pay-off',
+          request: { amountMinor: 1_000_000n, currency: 'CNY' },
+          collectedAt: '2026-11-11T09:01:00.000Z',
+        },
+        policy,
+      ),
+    );
+    expect(repaid).toMatchObject({ kind: 'repaid', loan: { status: 'REPAID' } });
+    const before = { holdbacks: await holdbacks(), inbox: await inboxCount() };
+    // …but not the one it was told was refused: that goes one by one, and is refused again.
+    expect(await applySettlementsWithNothingDue(dataSource, [dollars])).toEqual(new Set());
+    expect(await handleLendingInput(dataSource, dollars, policy)).toEqual(first);
+    expect({ holdbacks: await holdbacks(), inbox: await inboxCount() }).toEqual(before);
+    await expectBooksVerify(dataSource);
   });
 });

@@ -93,7 +93,7 @@ export async function journalKeysOf(db: DataSource, loanId: string): Promise<str
   return rows.map((row) => row.idempotency_key);
 }
 
-/** Counts of the tables a duplicate must not grow. */
+/** Counts of the tables a duplicate must not grow (and a refusal grows by its inbox row and its refusal only). */
 export async function tableCounts(db: DataSource): Promise<Record<string, number>> {
   const [row]: Array<Record<string, number>> = await db.query(
     `SELECT (SELECT count(*)::int FROM loans) AS loans,
@@ -101,7 +101,8 @@ export async function tableCounts(db: DataSource): Promise<Record<string, number
             (SELECT count(*)::int FROM outbox) AS outbox,
             (SELECT count(*)::int FROM repayments) AS repayments,
             (SELECT count(*)::int FROM settlement_holdbacks) AS holdbacks,
-            (SELECT count(*)::int FROM inbox) AS inbox`,
+            (SELECT count(*)::int FROM inbox) AS inbox,
+            (SELECT count(*)::int FROM lending_refusals) AS refusals`,
   );
   return row!;
 }
@@ -165,3 +166,13 @@ export async function loanNow(dataSource: DataSource, loanId: string): Promise<L
   if (found === null) throw new Error(`no loan ${loanId}`);
   return found.loan;
 }
+
+/** The counts after `refused` more inputs were refused: each adds its inbox row and its refusal, nothing else. */
+export const countsAfterRefusals = (
+  before: Record<string, number>,
+  refused: number,
+): Record<string, number> => ({
+  ...before,
+  inbox: before.inbox! + refused,
+  refusals: before.refusals! + refused,
+});

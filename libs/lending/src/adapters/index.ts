@@ -21,5 +21,6 @@ export * from './manual-repayment';
 export * from './review-loans';
 export * from './loan-queries';
 export * from './lending-input';
+export * from './lending-refusals';
 export * from './lending-ledger-checks';
 export * from './lending-policy-env';

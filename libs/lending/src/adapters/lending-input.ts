@@ -3,6 +3,7 @@ import { recordInboxBatch } from '@lendstream/messaging';
 import type { DataSource, EntityManager } from 'typeorm';
 import { LendingPolicy } from '../lending-policy';
 import { DrawdownRefusal, DrawdownRefusalCode } from '../refusal';
+import { findRefusal, recordRefusal } from './lending-refusals';
 import { failDisbursementById, settleDisbursementById, DisbursementResult } from './disbursement-outcomes';
 import { requestDrawdown } from './request-drawdown';
 import { collectSettlementHoldback, recordSettlementsWithNothingDue } from './settlement-holdback';
@@ -17,15 +18,22 @@ export type LendingInputOutcome =
   | { readonly kind: 'duplicate' }
   /** Applied (or recognised as the same business fact as one applied before), in one transaction with its inbox row. */
   | { readonly kind: 'applied'; readonly detail: string }
-  /** A business rule refused it: nothing was written (not even the inbox row); dead-letter it. */
+  /**
+   * A business rule refused it (now, or when this (source, id) was first delivered): nothing
+   * was written but its inbox row and its refusal (lending_refusals); dead-letter it.
+   */
   | { readonly kind: 'rejected'; readonly violation: ContractViolation };
 
 /**
  * Applies one input event exactly once: in one transaction, its inbox row (consumer `lending`,
  * the event's source and id) and its effect, so a redelivered or re-published event has no
- * second effect. A business-rule refusal rolls the whole transaction back (the inbox row too:
- * nothing happened, so a redelivery is refused again and dead-lettered again) and comes back as
- * a violation with a stable `dlq-reason`:
+ * second effect. A business-rule refusal is an outcome too, as durable as an effect: the
+ * effect's writes are rolled back (to a savepoint), and the inbox row is committed with a
+ * `lending_refusals` row holding the violation. A redelivery of that (source, id) is answered
+ * from it, `rejected` with the same violation (dead-lettered again: at least once), and never
+ * re-evaluated, even when the line would now lend what it refused. A new event (another id)
+ * with the same request is a new request, evaluated afresh. The refusals and their
+ * `dlq-reason`:
  *
  * | input | refusal | dlq-reason |
  * | --- | --- | --- |
@@ -37,8 +45,8 @@ export type LendingInputOutcome =
  * | order.settled | currency not the merchant's loans' | CURRENCY_MISMATCH |
  * | order.settled | settlementId already used for another settlement | SETTLEMENT_ID_REUSED |
  *
- * Anything else that fails (the database is down, a lock timed out) is thrown: the transport
- * retries the batch and never dead-letters it.
+ * Anything else that fails (the database is down, a lock timed out) is thrown and records
+ * nothing, not even the inbox row: the transport retries the batch and never dead-letters it.
  */
 export async function handleLendingInput(
   dataSource: DataSource,
@@ -80,33 +88,37 @@ export async function handleLendingInput(
 /** What an effect answers: a line for the log, or the violation that refuses the input. */
 type EffectAnswer = { readonly detail: string } | { readonly violation: ContractViolation };
 
-class RefusedInput extends Error {
-  constructor(readonly violation: ContractViolation) {
-    super(violation.message);
-    this.name = 'RefusedInput';
-  }
-}
+/** Taken before an input's effect, rolled back to when the input is refused. */
+const EFFECT_SAVEPOINT = 'lending_input_effect';
 
 async function applyOnce(
   dataSource: DataSource,
   event: AnyCloudEvent,
   effect: (manager: EntityManager) => Promise<EffectAnswer>,
 ): Promise<LendingInputOutcome> {
-  try {
-    return await dataSource.transaction(async (manager): Promise<LendingInputOutcome> => {
-      const fresh = await recordInboxBatch(manager, LENDING_CONSUMER, [
-        { source: event.source, id: event.id },
-      ]);
-      if (fresh.length === 0) return { kind: 'duplicate' };
-      const answer = await effect(manager);
-      // Thrown to roll back everything, the inbox row included: a refused input had no effect.
-      if ('violation' in answer) throw new RefusedInput(answer.violation);
-      return { kind: 'applied', detail: answer.detail };
-    });
-  } catch (error) {
-    if (error instanceof RefusedInput) return { kind: 'rejected', violation: error.violation };
-    throw error;
-  }
+  const input = { consumer: LENDING_CONSUMER, source: event.source, id: event.id, type: event.type };
+  return dataSource.transaction(async (manager): Promise<LendingInputOutcome> => {
+    const fresh = await recordInboxBatch(manager, LENDING_CONSUMER, [{ source: event.source, id: event.id }]);
+    if (fresh.length === 0) {
+      // Seen before: refused then means refused now, with the same violation (the transport
+      // dead-letters it again; a crash between the refusal's commit and its dead letter is
+      // covered too). Never re-evaluated: the line may lend today what it refused then.
+      const refused = await findRefusal(manager, input);
+      return refused === null ? { kind: 'duplicate' } : { kind: 'rejected', violation: refused };
+    }
+    // The effect runs after a savepoint: a refusal rolls back to it, undoing whatever the effect
+    // wrote before it refused, and keeps the inbox row, to which the refusal is added, in the
+    // same transaction (no window in which the input was refused but a redelivery would not
+    // know it). Set by hand rather than by a nested manager.transaction: nothing to release on
+    // the common path, and a failed rollback to it is thrown (the whole input retried), never
+    // swallowed. Anything thrown by the effect rolls back the whole transaction, as before.
+    await manager.query(`SAVEPOINT ${EFFECT_SAVEPOINT}`);
+    const answer = await effect(manager);
+    if (!('violation' in answer)) return { kind: 'applied', detail: answer.detail };
+    await manager.query(`ROLLBACK TO SAVEPOINT ${EFFECT_SAVEPOINT}`);
+    await recordRefusal(manager, input, answer.violation);
+    return { kind: 'rejected', violation: answer.violation };
+  });
 }
 
 async function drawdownRequested(
@@ -224,21 +236,29 @@ async function orderSettled(
  * The platform settles orders all day, and most merchants owe nothing: their settlements are
  * taken in bulk, one transaction for a whole batch (recordSettlementsWithNothingDue, with the
  * inbox rows of the settlements it recorded), instead of one transaction each. Returns the
- * events so applied; every other event of the batch (a merchant with an active loan, a
- * settlementId seen before, a second event naming one settlement) is left for
- * handleLendingInput, which applies it alone.
+ * events so applied; every other event of the batch (one the inbox has seen, a merchant with
+ * an active loan, a settlementId seen before, a second event naming one settlement) is left for
+ * handleLendingInput, which applies it alone (or answers it as a duplicate or a kept refusal).
  */
 export async function applySettlementsWithNothingDue(
   dataSource: DataSource,
   events: readonly AnyCloudEvent[],
 ): Promise<Set<AnyCloudEvent>> {
-  const firstPerSettlement = new Map<string, CloudEvent<'order.settled'>>();
-  for (const event of events) {
-    if (event.type === 'order.settled' && !firstPerSettlement.has(event.data.settlementId))
-      firstPerSettlement.set(event.data.settlementId, event);
-  }
-  if (firstPerSettlement.size === 0) return new Set();
+  const settlements = events.filter(
+    (event): event is CloudEvent<'order.settled'> => event.type === 'order.settled',
+  );
+  if (settlements.length === 0) return new Set();
   return dataSource.transaction(async (manager) => {
+    // An event the inbox has seen is left to handleLendingInput: a duplicate, or a refusal that
+    // must stay one (an order.settled refused while the merchant owed, redelivered once it owes
+    // nothing, would otherwise be taken here).
+    const seen = await seenByLending(manager, settlements);
+    const firstPerSettlement = new Map<string, CloudEvent<'order.settled'>>();
+    for (const event of settlements) {
+      if (!seen.has(inboxKey(event)) && !firstPerSettlement.has(event.data.settlementId))
+        firstPerSettlement.set(event.data.settlementId, event);
+    }
+    if (firstPerSettlement.size === 0) return new Set<AnyCloudEvent>();
     const recorded = await recordSettlementsWithNothingDue(
       manager,
       [...firstPerSettlement.values()].map((event) => ({
@@ -254,4 +274,18 @@ export async function applySettlementsWithNothingDue(
     await recordInboxBatch(manager, LENDING_CONSUMER, applied);
     return new Set<AnyCloudEvent>(applied);
   });
+}
+
+const inboxKey = (event: { readonly source: string; readonly id: string }): string =>
+  JSON.stringify([event.source, event.id]);
+
+/** The events of `events` lending's inbox already holds, by inboxKey. */
+async function seenByLending(manager: EntityManager, events: readonly AnyCloudEvent[]): Promise<Set<string>> {
+  const rows: Array<{ source: string; event_id: string }> = await manager.query(
+    `SELECT source, event_id FROM inbox
+      WHERE consumer = $1
+        AND (source, event_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+    [LENDING_CONSUMER, events.map((event) => event.source), events.map((event) => event.id)],
+  );
+  return new Set(rows.map((row) => inboxKey({ source: row.source, id: row.event_id })));
 }

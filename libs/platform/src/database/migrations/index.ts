@@ -15,6 +15,7 @@ import { DecisionTriggerKinds1795890250000 } from './1795890250000-DecisionTrigg
 import { AuditLog1795890300000 } from './1795890300000-AuditLog';
 import { DeadLetters1795890400000 } from './1795890400000-DeadLetters';
 import { DecisionCompression1795890500000 } from './1795890500000-DecisionCompression';
+import { LendingRefusals1795890600000 } from './1795890600000-LendingRefusals';
 
 export const PLATFORM_MIGRATIONS = [
   InboxOutbox1732800000000,
@@ -28,4 +29,5 @@ export const PLATFORM_MIGRATIONS = [
   AuditLog1795890300000,
   DeadLetters1795890400000,
   DecisionCompression1795890500000,
+  LendingRefusals1795890600000,
 ] as const;
