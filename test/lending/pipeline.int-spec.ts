@@ -6,7 +6,9 @@
  * settles it on scf.treasury.v1; lending activates the loan (loan.activated on scf.loans.v1);
  * an order.settled on scf.orders.v1 is held back and repays the loan (repayment.collected on
  * scf.repayments.v1, then loan.repaid). A refused drawdown and an answer for an unknown
- * disbursement are dead-lettered with their reasons; `ledger verify` passes at the end.
+ * disbursement are dead-lettered with their reasons; the refused drawdown, delivered again
+ * after the line was raised, is dead-lettered again and makes no loan; `ledger verify` passes
+ * at the end.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -169,9 +171,16 @@ describe('lending pipeline (Kafka → lending → Postgres → outbox → Kafka,
     expect(loanEvents).toEqual(['loan.activated', 'loan.repaid']);
   });
 
+  const tooBig = drawdownRequestedEvent(
+    MERCHANT,
+    'portal-req-too-big',
+    20_000_000n,
+    new Date().toISOString(),
+  );
+
   it('dead-letters a refused drawdown and an answer for an unknown disbursement, with their reasons', async () => {
     await kit.produceEvents([
-      drawdownRequestedEvent(MERCHANT, 'portal-req-too-big', 20_000_000n, new Date().toISOString()),
+      tooBig,
       settledEvent(MERCHANT, '00000000-0000-4000-8000-00000000e2e0', new Date().toISOString()),
     ]);
     let reasons: string[] = [];
@@ -191,6 +200,33 @@ describe('lending pipeline (Kafka → lending → Postgres → outbox → Kafka,
     expect(letters.map((letter) => letter.headers[DeadLetterHeaders.error]).join('\n')).toMatch(
       /data\.amountMinor: AMOUNT_EXCEEDS_AVAILABLE: /,
     );
+  });
+
+  it('dead-letters the refused drawdown again when it comes back, even once the line could lend it', async () => {
+    await dataSource.query(
+      `UPDATE credit_lines SET limit_minor = limit_minor + 20000000, available_minor = available_minor + 20000000
+        WHERE merchant_id = $1`,
+      [MERCHANT],
+    );
+    // The same event (same source and id) delivered again, as a rewound consumer group would.
+    await kit.produceEvents([tooBig]);
+    let refused: string[] = [];
+    await kit.waitFor(
+      'the drawdown dead-lettered a second time',
+      async () => {
+        refused = (await kit.readToEnd(Topics.deadLetters))
+          .filter((record) => record.headers[DeadLetterHeaders.reason] === 'DRAWDOWN_REFUSED')
+          .map((record) => record.headers[DeadLetterHeaders.error]!);
+        return refused.length >= 2;
+      },
+      WAIT_MS,
+    );
+    // The stored violation, word for word (the line's available amount then, not now).
+    expect(refused[1]).toBe(refused[0]);
+    const [row] = await dataSource.query(`SELECT count(*)::int AS loans FROM loans WHERE request_id = $1`, [
+      'portal-req-too-big',
+    ]);
+    expect(row.loans).toBe(0);
   });
 
   it('leaves books that pass `ledger verify` and an outbox fully published', async () => {
