@@ -15,6 +15,7 @@ import {
   Loan,
   requestDrawdown,
 } from '@lendstream/lending';
+import { purgeInbox } from '@lendstream/messaging';
 import type { DataSource } from 'typeorm';
 import { LendingTestDatabase } from './support/lending-database';
 import {
@@ -369,6 +370,25 @@ describe('handleLendingInput (real Postgres)', () => {
         'disbursement.requested',
       ]);
       await expectBooksVerify(dataSource);
+    });
+
+    it('a refusal goes with its inbox row when the inbox is purged past its horizon', async () => {
+      await grantLine(dataSource, { merchantId: 'm-kept-purged', limitMinor: 1_000_000n });
+      const event = drawdownRequestedEvent('m-kept-purged', 'old-1', 2_000_000n, REQUESTED_AT);
+      expect(await apply(event)).toMatchObject({ kind: 'rejected' });
+      // Only this row is old enough: the purge leaves every other test's inbox alone.
+      await dataSource.query(
+        `UPDATE inbox SET processed_at = now() - interval '31 days' WHERE source = $1 AND event_id = $2`,
+        [event.source, event.id],
+      );
+      const before = await tableCounts(dataSource);
+      expect(await purgeInbox(dataSource.manager)).toBe(1);
+      expect(await refusalOf(event)).toEqual([]);
+      expect(await tableCounts(dataSource)).toEqual({
+        ...before,
+        inbox: before.inbox - 1,
+        refusals: before.refusals - 1,
+      });
     });
 
     it('a failure that is not a refusal keeps nothing, not even the inbox row: the event is retried', async () => {
