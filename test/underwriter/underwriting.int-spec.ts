@@ -455,3 +455,45 @@ describe('the budget taken optimistically (real Postgres and Redis)', () => {
     });
   });
 });
+
+describe('a decision that would break an invariant (real Postgres and Redis)', () => {
+  let fixture: UnderwritingFixture;
+  const events = simulatedEvents('uw-invariant', STEADY_MIX, 3, 62);
+  const merchants = merchantsOf(events);
+  const asOf = (day: number) => new Date(dayStartMs(day) - 1).toISOString();
+
+  beforeAll(async () => {
+    fixture = await UnderwritingFixture.create('invariant', BUDGET_500M_YUAN);
+    await applyToStore(fixture.store, fixture.log, eventsBefore(events, dayStartMs(61)));
+  });
+  afterAll(() => fixture?.cleanup());
+
+  it('rejects the merchant at fault (BROKEN_INVARIANT) and decides the others of its batch', async () => {
+    const granted = await fixture.service.underwriteSignals(merchants.map((id) => profileSignal(id, asOf(60))));
+    expect(granted.every((outcome) => outcome.kind === 'decided')).toBe(true);
+    const [, atFault] = merchants;
+    // An impossible state: the line in another currency than the merchant's profile.
+    await fixture.dataSource.query(`UPDATE credit_lines SET currency = 'USD' WHERE merchant_id = $1`, [atFault]);
+    const decisionsBefore = await fixture.liveDecisions(atFault!);
+
+    const signals = merchants.map((id) => profileSignal(id, asOf(61)));
+    const outcomes = await fixture.service.underwriteSignals(signals);
+
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(['decided', 'rejected', 'decided']);
+    expect(outcomes[1]).toEqual({
+      kind: 'rejected',
+      violation: {
+        reason: 'BROKEN_INVARIANT',
+        message: expect.stringContaining('one merchant has one currency'),
+      },
+    });
+    // Nothing written for it: no decision, and its signal is not in the inbox (a redelivery is rejected again).
+    expect(await fixture.liveDecisions(atFault!)).toEqual(decisionsBefore);
+    const [inbox] = await fixture.dataSource.query(
+      `SELECT count(*)::int AS rows FROM inbox WHERE event_id = ANY($1::text[])`,
+      [signals.map((signal) => signal.id)],
+    );
+    expect(inbox.rows).toBe(2);
+    expect(await fixture.service.underwriteSignals([signals[1]!])).toEqual([outcomes[1]]);
+  });
+});

@@ -5,6 +5,7 @@ import type { BatchOutcome, InboundBatch } from '@lendstream/messaging';
 import { LoanEvent, UnderwritingService } from '@lendstream/credit';
 import { BudgetSweepScheduler, mayFreeHeadroom } from './budget-sweep.scheduler';
 import { decisionLatencies } from './decision-latency';
+import { rejectedTriggers } from './rejected-triggers';
 import { DECISION_LATENCY, type DecisionLatency } from './underwriter-observability';
 
 /**
@@ -38,6 +39,6 @@ export class LoanEventController {
     for (const sample of decisionLatencies(loanEvents, outcomes, Date.now()))
       this.decisionLatency.observe({ trigger: sample.trigger }, sample.seconds);
     if (mayFreeHeadroom(outcomes)) this.budgetSweep.requestSweep();
-    return {};
+    return { rejected: rejectedTriggers(batch.messages, loanEvents, outcomes) };
   }
 }

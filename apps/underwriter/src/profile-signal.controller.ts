@@ -5,10 +5,12 @@ import type { BatchOutcome, InboundBatch } from '@lendstream/messaging';
 import { UnderwritingService } from '@lendstream/credit';
 import { BudgetSweepScheduler, mayFreeHeadroom } from './budget-sweep.scheduler';
 import { decisionLatencies } from './decision-latency';
+import { rejectedTriggers } from './rejected-triggers';
 import { DECISION_LATENCY, type DecisionLatency } from './underwriter-observability';
 
 /**
- * Profile signals in; one line, and the decisions' latency observed. Errors propagate: the transport retries the batch. A batch that
+ * Profile signals in; one line, and the decisions' latency observed. Errors propagate: the transport retries the batch; a merchant
+ * whose decision would break an invariant has its signals dead-lettered (BROKEN_INVARIANT). A batch that
  * may have freed headroom (a limit lowered, a line frozen or closed) asks for a budget sweep.
  */
 @Controller()
@@ -26,6 +28,6 @@ export class ProfileSignalController {
     for (const sample of decisionLatencies(signals, outcomes, Date.now()))
       this.decisionLatency.observe({ trigger: sample.trigger }, sample.seconds);
     if (mayFreeHeadroom(outcomes)) this.budgetSweep.requestSweep();
-    return {};
+    return { rejected: rejectedTriggers(batch.messages, signals, outcomes) };
   }
 }

@@ -33,6 +33,13 @@ export const DeadLetterReason = {
   DISBURSEMENT_OUTCOME_CONFLICT: 'DISBURSEMENT_OUTCOME_CONFLICT',
   /** Business rule (lending): an order.settled reuses a settlementId already held back for another merchant, amount or currency. */
   SETTLEMENT_ID_REUSED: 'SETTLEMENT_ID_REUSED',
+  /**
+   * The service cannot act on a valid event without breaking one of its own invariants (an
+   * impossible state, such as a merchant's profile in another currency than its credit line, or
+   * a bug): deterministic, so retrying would stall the partition for ever. The merchant is left
+   * as it was; the message says which invariant.
+   */
+  BROKEN_INVARIANT: 'BROKEN_INVARIANT',
 } as const;
 
 export type DeadLetterReason = (typeof DeadLetterReason)[keyof typeof DeadLetterReason];

@@ -1,4 +1,4 @@
-import type { CloudEvent } from '@lendstream/contracts';
+import type { CloudEvent, ContractViolation } from '@lendstream/contracts';
 import { enqueueOutbox, recordInboxBatch, type InboxEventIdentity } from '@lendstream/messaging';
 import type { MerchantProfile } from '@lendstream/profile';
 import type { EntityManager } from 'typeorm';
@@ -56,6 +56,8 @@ export interface UnderwritingRequest {
 
 export type UnderwritingOutcome =
   | { readonly kind: 'duplicate' }
+  /** Deciding would break an invariant (see isBrokenInvariant): nothing written; dead-letter the triggers. */
+  | { readonly kind: 'rejected'; readonly violation: ContractViolation }
   | { readonly kind: 'already-decided'; readonly decisionId: string }
   | {
       readonly kind: 'decided';

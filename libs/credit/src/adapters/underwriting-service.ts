@@ -1,4 +1,4 @@
-import type { CloudEvent } from '@lendstream/contracts';
+import { DeadLetterReason, type CloudEvent } from '@lendstream/contracts';
 import type { DataSource } from 'typeorm';
 import { CHALLENGER_POLICY_VERSIONS, livePolicy, policyByVersion } from '../policy-registry';
 import { lastDecidedAtOfMany } from './credit-line-store';
@@ -101,10 +101,39 @@ export class UnderwritingService {
     const outcomes: UnderwritingOutcome[] = [];
     for (let start = 0; start < merchants.length; start += MERCHANTS_PER_TRANSACTION) {
       outcomes.push(
-        ...(await this.underwriteChunk(merchants.slice(start, start + MERCHANTS_PER_TRANSACTION))),
+        ...(await this.underwriteIsolatingBrokenInvariants(
+          merchants.slice(start, start + MERCHANTS_PER_TRANSACTION),
+        )),
       );
     }
     return outcomes;
+  }
+
+  /**
+   * A chunk whose decision breaks an invariant (isBrokenInvariant: deterministic, so a retry
+   * would fail the same way and stall the partition for ever) is split in halves until the
+   * merchants at fault stand alone: those are `rejected` (the transport dead-letters their
+   * triggers with BROKEN_INVARIANT), every other merchant is decided. Each half is a
+   * transaction of its own, so a merchant at fault costs about log2(chunk) extra transactions.
+   * Any other error is thrown, for the transport to retry.
+   */
+  private async underwriteIsolatingBrokenInvariants(
+    merchants: ReadonlyArray<MerchantSignals<DecisionTriggerEvent>>,
+  ): Promise<UnderwritingOutcome[]> {
+    try {
+      return await this.underwriteChunk(merchants);
+    } catch (error) {
+      if (!isBrokenInvariant(error)) throw error;
+      if (merchants.length === 1) {
+        const message = `${merchants[0]!.merchantId} was not decided: ${error.message}`;
+        return [{ kind: 'rejected', violation: { reason: DeadLetterReason.BROKEN_INVARIANT, message } }];
+      }
+      const half = Math.ceil(merchants.length / 2);
+      return [
+        ...(await this.underwriteIsolatingBrokenInvariants(merchants.slice(0, half))),
+        ...(await this.underwriteIsolatingBrokenInvariants(merchants.slice(half))),
+      ];
+    }
   }
 
   /**
@@ -160,6 +189,14 @@ export class UnderwritingService {
     );
   }
 }
+
+/**
+ * The credit core checks its invariants with RangeError and TypeError (assertCreditLineState, the
+ * integer arithmetic, the policy's own checks): raised by pure code on the inputs alone, so the
+ * same inputs raise them again. Postgres, Redis and Kafka failures are never of these classes.
+ */
+export const isBrokenInvariant = (error: unknown): error is RangeError | TypeError =>
+  error instanceof RangeError || error instanceof TypeError;
 
 /** Preparations of a chunk before a DecisionTimeMovedError is left to the transport's retry. */
 const DECISION_TIME_ATTEMPTS = 3;
