@@ -10,7 +10,7 @@
  * decision is recomputed with them), and the report lists them as not checked.
  */
 import { toJsonSafe, type JsonValue } from '@lendstream/credit';
-import type { MerchantProfile, WindowTotals } from '@lendstream/profile';
+import { DAY_COUNTER_NAMES, type MerchantProfile, type WindowTotals } from '@lendstream/profile';
 
 /** The latest-state fields of a profile snapshot, and why each cannot be read as of an instant. */
 export const LATEST_STATE_FIELDS: Readonly<Record<string, string>> = {
@@ -56,19 +56,10 @@ export function asOfDayWasComplete(stored: MerchantProfile): boolean {
 
 const dayOf = (instant: string): number => Math.floor(Date.parse(instant) / 86_400_000);
 
+/** Every count a window holds: the day counters, and the two the windows derive from them. */
 const COUNTERS = [
-  'paidAmountMinor',
-  'paidOrders',
-  'refundedAmountMinor',
-  'refunds',
-  'cancellations',
-  'settledAmountMinor',
-  'stockouts',
-  'shipmentsDispatched',
-  'shipmentsDelivered',
+  ...DAY_COUNTER_NAMES,
   'shipmentsDeliveredOnTime',
-  'shipmentsDeliveredLate',
-  'shipmentsReturned',
   'activeDays',
 ] as const satisfies readonly (keyof WindowTotals)[];
 
