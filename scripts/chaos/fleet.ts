@@ -127,7 +127,14 @@ export class ServiceFleet {
       ready,
       exited: new Promise<void>((resolve) =>
         child.on('exit', () => {
-          if (!entry.killedOnPurpose && entry.up) tally.unexpectedExits += 1;
+          if (!entry.killedOnPurpose && entry.up) {
+            tally.unexpectedExits += 1;
+            // The report counts it; the lines say why, where CI's log keeps them.
+            process.stdout.write(
+              `${key} exited on its own (code ${child.exitCode}, signal ${child.signalCode}); its last lines:\n` +
+                tally.lastLines.map((line) => `  [${key}] ${line}\n`).join(''),
+            );
+          }
           if (this.running.get(key) === entry) this.running.delete(key);
           resolve();
         }),
