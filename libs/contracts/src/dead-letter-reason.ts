@@ -44,6 +44,12 @@ export const DeadLetterReason = {
 
 export type DeadLetterReason = (typeof DeadLetterReason)[keyof typeof DeadLetterReason];
 
+const KNOWN_REASONS: ReadonlySet<string> = new Set(Object.values(DeadLetterReason));
+
+/** Whether `value` is a `dlq-reason` the contract defines (a stored or handed-back code is checked before use). */
+export const isDeadLetterReason = (value: unknown): value is DeadLetterReason =>
+  typeof value === 'string' && KNOWN_REASONS.has(value);
+
 /** Why an input cannot be processed: a stable reason, the offending field if any, and a message. */
 export interface ContractViolation {
   readonly reason: DeadLetterReason;

@@ -85,18 +85,18 @@ function partialHistoryGap(
   return `history starts ${profile.firstSeenAt}, after the line last saw the merchant (${lineProfileAsOf}): events are missing until the profile is rebuilt from the topics`;
 }
 
-/** What keeps the profile from being trusted: PROFILE_INCOMPLETE (one reason, every gap), and CURRENCY_NOT_SUPPORTED. */
-function coverageDeclines(
-  profile: MerchantProfile,
-  policy: CreditPolicy,
-  historyGap: string | null,
-): Reason[] {
+/** What the profile itself says it lacks (its coverage, its currency): each a reason it cannot be trusted. */
+function profileGaps(profile: MerchantProfile): string[] {
   const gaps: string[] = [];
-  if (historyGap !== null) gaps.push(historyGap);
   if (profile.currency === null) gaps.push('no currency yet (no money event seen)');
   if (!profile.coverage.windowsExact) gaps.push('windows are not exact for asOf');
   if (!profile.coverage.receivablesExact) gaps.push('receivables are not exact for asOf');
   if (profile.coverage.overflowed) gaps.push('a sum overflowed; the profile must be rebuilt');
+  return gaps;
+}
+
+/** What keeps the profile from being trusted: PROFILE_INCOMPLETE (one reason, every gap), and CURRENCY_NOT_SUPPORTED. */
+function coverageDeclines(profile: MerchantProfile, policy: CreditPolicy, gaps: readonly string[]): Reason[] {
   const declines =
     gaps.length > 0 ? [reason('PROFILE_INCOMPLETE', `profile cannot be trusted: ${gaps.join('; ')}`)] : [];
   if (profile.currency !== null && !policy.currencies.includes(profile.currency)) {
@@ -127,13 +127,16 @@ export function evaluateCredit(
     spikeBaselineDaysMin: policy.freeze.spikeBaselineDaysMin,
   });
   const historyGap = partialHistoryGap(profile, policy, context.lineProfileAsOf);
-  const coverage = coverageDeclines(profile, policy, historyGap);
-  const profileComplete = !coverage.some((found) => found.code === 'PROFILE_INCOMPLETE');
+  const ownGaps = profileGaps(profile);
+  const coverage = coverageDeclines(
+    profile,
+    policy,
+    historyGap === null ? ownGaps : [historyGap, ...ownGaps],
+  );
+  const profileComplete = historyGap === null && ownGaps.length === 0;
   // A profile that is only short of history (its coverage otherwise exact) still holds every
   // event since it started: its counts are lower bounds of the true ones.
-  const onlyShortOfHistory =
-    historyGap !== null &&
-    !coverageDeclines(profile, policy, null).some((found) => found.code === 'PROFILE_INCOMPLETE');
+  const onlyShortOfHistory = historyGap !== null && ownGaps.length === 0;
   const lendingCurrency =
     profile.currency !== null && policy.currencies.includes(profile.currency) ? profile.currency : null;
 

@@ -1,7 +1,5 @@
-import { DeadLetterReason, err, ok, Result } from '@lendstream/contracts';
+import { err, isDeadLetterReason, ok, Result } from '@lendstream/contracts';
 import type { RejectedMessage } from './inbound';
-
-const KNOWN_REASONS: ReadonlySet<string> = new Set(Object.values(DeadLetterReason));
 
 /**
  * Checks what a handler returned against the batch it was given. A handler that rejects an
@@ -39,8 +37,7 @@ function problemWithRejection(
   if (seen.has(offset)) return `offset ${offset} is rejected twice`;
   if (typeof violation !== 'object' || violation === null) return 'violation is missing';
   const { reason, message } = violation as { reason?: unknown; message?: unknown };
-  if (typeof reason !== 'string' || !KNOWN_REASONS.has(reason))
-    return `reason ${String(reason)} is not a DeadLetterReason`;
+  if (!isDeadLetterReason(reason)) return `reason ${String(reason)} is not a DeadLetterReason`;
   if (typeof message !== 'string') return 'violation.message is not a string';
   return undefined;
 }

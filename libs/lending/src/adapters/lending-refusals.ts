@@ -1,4 +1,4 @@
-import { ContractViolation, DeadLetterReason } from '@lendstream/contracts';
+import { ContractViolation, isDeadLetterReason } from '@lendstream/contracts';
 import type { EntityManager } from 'typeorm';
 import { assertInTransaction } from './transaction';
 
@@ -16,19 +16,17 @@ export interface RefusalRow {
   readonly message: string;
 }
 
-const KNOWN_REASONS: ReadonlySet<string> = new Set(Object.values(DeadLetterReason));
-
 /**
  * The violation a stored refusal was dead-lettered with, as it was. A reason the contract does
  * not know is thrown, never guessed: it can only come from a hand-edited row, and a redelivery
  * is better retried (and seen) than dead-lettered under a made-up code.
  */
 export function violationOfRefusalRow(row: RefusalRow): ContractViolation {
-  if (!KNOWN_REASONS.has(row.reason))
+  if (!isDeadLetterReason(row.reason))
     throw new Error(
       `lending_refusals holds a dlq-reason the contract does not know: ${JSON.stringify(row.reason)}`,
     );
-  const reason = row.reason as DeadLetterReason;
+  const reason = row.reason;
   return row.field === null
     ? { reason, message: row.message }
     : { reason, field: row.field, message: row.message };
