@@ -259,6 +259,23 @@ export async function creditLineLatencyBenchmark(): Promise<BenchResult> {
         `signal → decision p50 ${stages.signalToDecisionP50Ms} ms, p99 ${stages.signalToDecisionP99Ms} ms); ` +
         `decision → arrival p50 ${stages.decisionToArrivalP50Ms} ms, p99 ${stages.decisionToArrivalP99Ms} ms`,
     );
+    // The underwriter's work while the load ran: how many live decisions it stored, and in how
+    // many transactions (one recorded_at per transaction: clock_timestamp() differs by row, so
+    // group by the transaction id Postgres stamps on each row's xmin).
+    const [work] = (await db.query(
+      `SELECT count(*)::int AS decisions, count(DISTINCT xmin::text)::int AS transactions
+       FROM credit_decisions WHERE NOT shadow AND recorded_at >= to_timestamp($1 / 1000.0)
+         AND recorded_at < to_timestamp($2 / 1000.0)`,
+      [loadStarted, loadStarted + load.elapsedMs],
+    )) as Array<{ decisions: number; transactions: number }>;
+    const underwriterWork = {
+      liveDecisionsPerSecondDuringLoad: Math.round((work!.decisions / load.elapsedMs) * 1000),
+      merchantsPerTransactionDuringLoad: work!.transactions === 0 ? 0 : Math.round(work!.decisions / work!.transactions),
+    };
+    console.log(
+      `  underwriter during the load: ${underwriterWork.liveDecisionsPerSecondDuringLoad} live decisions/s, ` +
+        `${underwriterWork.merchantsPerTransactionDuringLoad} merchants per transaction`,
+    );
     const value = percentile(latenciesMs, 99);
     const baseline = percentile(echo.latenciesMs, 99);
     const ratio = value / baseline;
@@ -285,6 +302,7 @@ export async function creditLineLatencyBenchmark(): Promise<BenchResult> {
         pipelineMaxMs: Math.max(...latenciesMs),
         pipelineSamples: latenciesMs.length,
         ...stages,
+        ...underwriterWork,
         probesOffered: probes.length,
         probesAcknowledgedAfterWarmUp: ackedAt.size,
         matchedEventTypes: matchedTypes,
