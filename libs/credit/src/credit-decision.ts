@@ -45,30 +45,82 @@ export interface CreditDecision {
   readonly rejection: ManualUnfreezeError | null;
 }
 
-/** The whole pipeline for one merchant: evaluate the policy, then decide the line. Pure. */
-export function decideCredit(input: CreditDecisionInput, policy: CreditPolicy): CreditDecision {
-  const base = { input, policyVersion: policy.version, policyFingerprint: policyFingerprint(policy) };
+/**
+ * The policy's assessment a decision is made on: the profile, the lending position and the
+ * line's profileAsOf (stored with the decision as inputs.previousLine, so a replay judges the
+ * history the same way), as of the decision's instant. The budget plays no part, which is why
+ * decideWithBudget makes it once and hands it to both of its passes.
+ */
+export function assessForDecision(input: CreditDecisionInput, policy: CreditPolicy): CreditAssessment {
+  if (input.profile === null)
+    throw new RangeError(`decision ${input.decisionId}: ${input.command.kind} needs a profile`);
+  if (input.profile.merchantId !== input.merchantId)
+    throw new RangeError(
+      `decision ${input.decisionId} for ${input.merchantId} got ${input.profile.merchantId}'s profile`,
+    );
+  return evaluateCredit(input.profile, policy, {
+    now: input.now,
+    lending: input.lending,
+    lineProfileAsOf: input.previousLine?.profileAsOf ?? null,
+  });
+}
+
+/** An assessment handed in must be the one assessForDecision would make: same merchant, policy, instant, profile and loans. */
+function assertAssessmentOf(
+  assessment: CreditAssessment,
+  input: CreditDecisionInput,
+  policy: CreditPolicy,
+): void {
+  const matches =
+    assessment.merchantId === input.merchantId &&
+    assessment.policyVersion === policy.version &&
+    assessment.evaluatedAt === input.now &&
+    assessment.profileAsOf === input.profile?.asOf &&
+    assessment.lending === input.lending;
+  if (!matches)
+    throw new RangeError(
+      `decision ${input.decisionId} was handed an assessment of ${assessment.merchantId} by ${assessment.policyVersion} at ${assessment.evaluatedAt}, not its own`,
+    );
+}
+
+/**
+ * The whole pipeline for one merchant: evaluate the policy, then decide the line. Pure.
+ * `assessed`, when given, is assessForDecision(input, policy) made earlier (decideWithBudget
+ * reuses it across its passes): evaluating the policy is most of a decision's work.
+ */
+export function decideCredit(
+  input: CreditDecisionInput,
+  policy: CreditPolicy,
+  assessed?: CreditAssessment,
+): CreditDecision {
+  const policyVersion = policy.version;
+  const fingerprint = policyFingerprint(policy);
+  // Literal objects with the fields in one order (no spread of a shared base): decisions are
+  // made several times a second per merchant, and their key order is the stored order.
+  const decided = (assessment: CreditAssessment | null, value: LineDecision): CreditDecision => ({
+    input,
+    policyVersion,
+    policyFingerprint: fingerprint,
+    assessment,
+    event: value.event,
+    next: value.next,
+    budgetFit: value.budgetFit,
+    rejection: null,
+  });
+  const rejected = (assessment: CreditAssessment | null, error: ManualUnfreezeError): CreditDecision => ({
+    input,
+    policyVersion,
+    policyFingerprint: fingerprint,
+    assessment,
+    event: null,
+    next: input.previousLine,
+    budgetFit: null,
+    rejection: error,
+  });
   const outcome = (
     assessment: CreditAssessment | null,
-    decided: { ok: true; value: LineDecision } | { ok: false; error: ManualUnfreezeError },
-  ): CreditDecision =>
-    decided.ok
-      ? {
-          ...base,
-          assessment,
-          event: decided.value.event,
-          next: decided.value.next,
-          budgetFit: decided.value.budgetFit,
-          rejection: null,
-        }
-      : {
-          ...base,
-          assessment,
-          event: null,
-          next: input.previousLine,
-          budgetFit: null,
-          rejection: decided.error,
-        };
+    result: { ok: true; value: LineDecision } | { ok: false; error: ManualUnfreezeError },
+  ): CreditDecision => (result.ok ? decided(assessment, result.value) : rejected(assessment, result.error));
   const { command } = input;
   if (command.kind === 'manual-freeze') {
     return outcome(
@@ -80,18 +132,12 @@ export function decideCredit(input: CreditDecisionInput, policy: CreditPolicy): 
       }),
     );
   }
-  if (input.profile === null)
-    throw new RangeError(`decision ${input.decisionId}: ${command.kind} needs a profile`);
-  if (input.profile.merchantId !== input.merchantId)
-    throw new RangeError(
-      `decision ${input.decisionId} for ${input.merchantId} got ${input.profile.merchantId}'s profile`,
-    );
-  const assessment = evaluateCredit(input.profile, policy, {
-    now: input.now,
-    lending: input.lending,
-    // Stored with the decision (inputs.previousLine), so a replay judges the history the same way.
-    lineProfileAsOf: input.previousLine?.profileAsOf ?? null,
-  });
+  let assessment: CreditAssessment;
+  if (assessed === undefined) assessment = assessForDecision(input, policy);
+  else {
+    assertAssessmentOf(assessed, input, policy);
+    assessment = assessed;
+  }
   const context: LineDecisionContext = {
     decisionId: input.decisionId,
     now: input.now,
@@ -100,8 +146,5 @@ export function decideCredit(input: CreditDecisionInput, policy: CreditPolicy): 
   };
   if (command.kind === 'manual-unfreeze')
     return outcome(assessment, unfreezeManually(input.previousLine, assessment, policy, context));
-  return outcome(assessment, {
-    ok: true,
-    value: decideCreditLine(input.previousLine, assessment, policy, context),
-  });
+  return decided(assessment, decideCreditLine(input.previousLine, assessment, policy, context));
 }

@@ -1,7 +1,12 @@
 import type { MerchantProfile } from '@lendstream/profile';
-import { CreditDecision, decideCredit } from './credit-decision';
+import {
+  assessForDecision,
+  CreditDecision,
+  CreditDecisionInput,
+  decideCredit,
+  DecisionCommand,
+} from './credit-decision';
 import { CreditLineState, portfolioLineOf } from './credit-line-state';
-import { evaluateCredit } from './evaluate-policy';
 import { BudgetStanding } from './fit-to-budget';
 import { LendingPosition, NO_LENDING } from './freeze-triggers';
 import { CreditPolicy } from './policy';
@@ -37,6 +42,9 @@ export function lendingCurrency(
   return currency !== null && policy.currencies.includes(currency) ? currency : null;
 }
 
+/** The command of every decision made here; one frozen object, as the stored input only reads it. */
+const UNDERWRITE: DecisionCommand = Object.freeze({ kind: 'underwrite' });
+
 /**
  * One underwriting decision under the portfolio budget. Pure: the caller has locked the
  * merchant and the currency's budget and loaded the currency's lines into `portfolios`.
@@ -45,6 +53,10 @@ export function lendingCurrency(
  * settles (a held or frozen line keeps the score it had). So the standing is computed with the
  * fresh score first and, if the line ends with another score, once more with that one: at most
  * two passes, and the line is always fitted at the rank it is stored with.
+ *
+ * The policy is evaluated once: the assessment depends on the profile, the loans, the instant
+ * and the line's profileAsOf, never on the budget, so both passes decide on the same one, and
+ * its score is the fresh score (the score reads only the profile's metrics and the policy).
  */
 export function decideWithBudget(
   input: BudgetedDecisionInput,
@@ -53,33 +65,31 @@ export function decideWithBudget(
 ): CreditDecision {
   const lending = input.lending ?? NO_LENDING;
   const { decisionId, merchantId, now, profile, previousLine, newCreditLineId } = input;
-  const decide = (budget: BudgetStanding | null): CreditDecision =>
-    decideCredit(
-      {
-        decisionId,
-        merchantId,
-        now,
-        profile,
-        previousLine,
-        newCreditLineId,
-        command: { kind: 'underwrite' },
-        lending,
-        budget,
-      },
-      policy,
-    );
+  const decisionInput = (budget: BudgetStanding | null): CreditDecisionInput => ({
+    decisionId,
+    merchantId,
+    now,
+    profile,
+    previousLine,
+    newCreditLineId,
+    command: UNDERWRITE,
+    lending,
+    budget,
+  });
   const currency = lendingCurrency(input, policy);
-  if (currency === null) return decide(null);
-  const portfolio = portfolios.get(currency);
-  if (portfolio === undefined)
+  const portfolio = currency === null ? undefined : portfolios.get(currency);
+  if (currency !== null && portfolio === undefined)
     throw new Error(`the ${currency} portfolio was not loaded for the decision about ${input.merchantId}`);
+  const unbudgeted = decisionInput(null);
+  const assessment = assessForDecision(unbudgeted, policy);
+  if (portfolio === undefined) return decideCredit(unbudgeted, policy, assessment);
   const standingAt = (score: number) =>
     portfolio.book.standingOf({ merchantId: input.merchantId, score }, portfolio.budgetMinor);
-  const freshScore = evaluateCredit(input.profile, policy, { now: input.now, lending }).score;
-  const decision = decide(standingAt(freshScore));
+  const freshScore = assessment.score;
+  const decision = decideCredit(decisionInput(standingAt(freshScore)), policy, assessment);
   const storedScore = decision.next?.score;
   if (storedScore === undefined || storedScore === freshScore) return decision;
-  return decide(standingAt(storedScore));
+  return decideCredit(decisionInput(standingAt(storedScore)), policy, assessment);
 }
 
 /** Puts a live decision's line into its currency's book, so the next decisions of the batch stand against it. */
