@@ -1,5 +1,6 @@
 import type { EventData } from '@lendstream/contracts';
 import { maxOf } from './integer-math';
+import { sameCanonicalJson } from './json-safe';
 import { POLICY_AMOUNT_MINOR_MAX } from './policy';
 import { PortfolioLine } from './fit-to-budget';
 import { Reason, REASON_MESSAGE_MAX, REASONS_MAX } from './reason';
@@ -107,6 +108,14 @@ export function assertCreditLineState(line: CreditLineState): void {
       `invalid credit line ${line.creditLineId} of ${line.merchantId}: ${problems.join('; ')}`,
     );
 }
+
+/**
+ * Whether two lines (or two absences of a line) are the same line, field for field: exactly when
+ * their stored forms are the same (canonicalJson(toJsonSafe(line))), without building them.
+ * The underwriter asks it after every decision, to tell a changed line (saved) from a held one.
+ */
+export const sameCreditLineState = (a: CreditLineState | null, b: CreditLineState | null): boolean =>
+  sameCanonicalJson(a, b);
 
 /** The `scf.credit-lines.v1` payload of a line (amounts still bigint; the codec writes them as strings). */
 export function creditLineEventData(line: CreditLineState): EventData<'credit-line.granted'> {
