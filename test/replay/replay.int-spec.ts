@@ -41,10 +41,15 @@ describe('replay and policy diff', () => {
     database = await UnderwriterTestDatabase.create('replay');
     services = await startPipeline(kit, database, keyPrefix);
     await runMarket(kit, MARKET);
+    check = await database.connect('replay-check', 1);
+    // The challengers decide after the live decisions (the shadow lane): let them catch up.
+    await kit.waitFor('the shadow lane to drain', async () => {
+      const [queue] = await check.query(`SELECT count(*)::int AS queued FROM shadow_decision_queue`);
+      return queue.queued === 0;
+    });
     // Stopped before the replays: what they check must not move under them.
     await services.underwriter.stop();
     await services.profiler.stop();
-    check = await database.connect('replay-check', 1);
   });
 
   afterAll(async () => {

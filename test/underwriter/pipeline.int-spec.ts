@@ -161,5 +161,16 @@ describe('pipeline (Kafka → profiler → Redis → underwriter → Postgres �
     const after = decodeCreditLines(await kit.readToEnd(Topics.creditLines));
     const fresh = after.slice(before.length).filter((event) => event.subject === merchantId);
     expect(fresh.map((event) => event.type)).toEqual(['credit-line.adjusted']);
+    // The app's shadow lane decides the challenger after it: the merchant's newest live decision
+    // always gets its twin, however many older ones a busy batch coalesced.
+    await kit.waitFor('the shadow lane to decide the signal', async () => {
+      const [queue] = await check.query(`SELECT count(*)::int AS queued FROM shadow_decision_queue`);
+      return queue.queued === 0;
+    });
+    const shadows = await check.query(
+      `SELECT policy_version FROM credit_decisions WHERE trigger_id = $1 AND shadow`,
+      [signal.id],
+    );
+    expect(shadows).toEqual([{ policy_version: 'v3-challenger' }]);
   });
 });

@@ -70,7 +70,9 @@ describe('underwriting (real Postgres and Redis)', () => {
     expect(line.status).toBe('ACTIVE');
     expect(BigInt(line.limit_minor)).toBeGreaterThan(0n);
     expect(line.available_minor).toBe(line.limit_minor);
-    // The challenger decided in shadow beside it: stored, never in the outbox.
+    // The challenger decides it in the shadow lane, after commit: stored, never in the outbox.
+    expect(await fixture.queuedForShadow()).toEqual([(outcome as { decisionId: string }).decisionId]);
+    await fixture.drainShadowLane();
     const shadows = await fixture.dataSource.query(
       `SELECT policy_version FROM credit_decisions WHERE merchant_id = $1 AND shadow`,
       [merchantId],
@@ -294,8 +296,10 @@ describe('portfolio budget (real Postgres and Redis)', () => {
   });
 
   it('stores every decision (live and shadow) so that it recomputes exactly', async () => {
+    await fixture.drainShadowLane();
     const rows = await readDecisionPageById(fixture.dataSource.manager, null, 1_000);
     expect(rows.length).toBeGreaterThan(10);
+    expect(rows.some((row) => row.shadow)).toBe(true);
     const mismatches = rows
       .map((row) => recomputeDecision(storedDecisionOfRow(row)))
       .filter((result) => !result.matches);

@@ -47,6 +47,15 @@ export interface UnderwriterOptions {
   readonly budgetSweepIntervalMs: number;
   /** Most lines one budget sweep re-decides (`BUDGET_SWEEP_LINES`, 1..1000). */
   readonly budgetSweepLines: number;
+  /**
+   * How long the shadow lane waits, wall clock, after a batch that emptied its queue
+   * (`SHADOW_LANE_INTERVAL_MS`; 0 turns the lane off and live decisions stay queued). The longer,
+   * the more of a busy merchant's live decisions one challenger decision covers. See
+   * decideShadowBacklog.
+   */
+  readonly shadowLaneIntervalMs: number;
+  /** Most queued live decisions one shadow batch takes (`SHADOW_LANE_BATCH`, 1..10000). */
+  readonly shadowLaneBatch: number;
   readonly databasePoolSize: number;
   readonly redisCommandTimeoutMs: number;
   /** Port of `/health/live`, `/health/ready` and `/metrics` (`UNDERWRITER_HTTP_PORT`, default 3002; 0 or unset in-process = none). */
@@ -70,6 +79,8 @@ export const UNDERWRITER_DEFAULTS = {
   silenceSweepIntervalMs: 60_000,
   budgetSweepIntervalMs: 30_000,
   budgetSweepLines: 1_000,
+  shadowLaneIntervalMs: 2_000,
+  shadowLaneBatch: 2_000,
   databasePoolSize: 10,
   redisCommandTimeoutMs: 5_000,
   httpPort: 3002,
@@ -112,6 +123,8 @@ export const underwriterEnvSchema = z.object({
   SILENCE_SWEEP_INTERVAL_MS: wholeNumber(0, 86_400_000, UNDERWRITER_DEFAULTS.silenceSweepIntervalMs),
   BUDGET_SWEEP_INTERVAL_MS: wholeNumber(0, 86_400_000, UNDERWRITER_DEFAULTS.budgetSweepIntervalMs),
   BUDGET_SWEEP_LINES: wholeNumber(1, 1_000, UNDERWRITER_DEFAULTS.budgetSweepLines),
+  SHADOW_LANE_INTERVAL_MS: wholeNumber(0, 3_600_000, UNDERWRITER_DEFAULTS.shadowLaneIntervalMs),
+  SHADOW_LANE_BATCH: wholeNumber(1, 10_000, UNDERWRITER_DEFAULTS.shadowLaneBatch),
   UNDERWRITER_DATABASE_POOL_SIZE: wholeNumber(2, 100, UNDERWRITER_DEFAULTS.databasePoolSize),
   REDIS_COMMAND_TIMEOUT_MS: wholeNumber(100, 60_000, UNDERWRITER_DEFAULTS.redisCommandTimeoutMs),
   UNDERWRITER_HTTP_PORT: wholeNumber(0, 65_535, UNDERWRITER_DEFAULTS.httpPort),
@@ -136,6 +149,8 @@ export function underwriterOptionsFromEnv(source: EnvSource = process.env): Unde
     silenceSweepIntervalMs: env.SILENCE_SWEEP_INTERVAL_MS,
     budgetSweepIntervalMs: env.BUDGET_SWEEP_INTERVAL_MS,
     budgetSweepLines: env.BUDGET_SWEEP_LINES,
+    shadowLaneIntervalMs: env.SHADOW_LANE_INTERVAL_MS,
+    shadowLaneBatch: env.SHADOW_LANE_BATCH,
     databasePoolSize: env.UNDERWRITER_DATABASE_POOL_SIZE,
     redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     httpPort: env.UNDERWRITER_HTTP_PORT,

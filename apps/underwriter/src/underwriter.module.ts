@@ -6,6 +6,7 @@ import { dataSourceOptions } from '@lendstream/platform';
 import { BudgetSweepScheduler } from './budget-sweep.scheduler';
 import { LoanEventController } from './loan-event.controller';
 import { ProfileSignalController } from './profile-signal.controller';
+import { ShadowLaneScheduler } from './shadow-lane.scheduler';
 import type { UnderwriterOptions } from './underwriter-config';
 import { underwriterObservabilityProviders } from './underwriter-observability';
 import {
@@ -51,6 +52,7 @@ export class UnderwriterModule {
         PortfolioBudgetSeeder,
         SilenceSweepScheduler,
         BudgetSweepScheduler,
+        ShadowLaneScheduler,
         ...underwriterObservabilityProviders(options, registry),
       ],
     };

@@ -1,7 +1,13 @@
 import type Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { RedisProfileStore } from '@lendstream/profile';
-import { defaultUnderwritingPolicies, seedPortfolioBudget, UnderwritingService } from '@lendstream/credit';
+import {
+  decideShadowBacklog,
+  defaultUnderwritingPolicies,
+  seedPortfolioBudget,
+  ShadowLaneReport,
+  UnderwritingService,
+} from '@lendstream/credit';
 import { TopicLog } from '../../profile/support/profile-batches';
 import { connectRedis, deleteKeysUnder, uniqueKeyPrefix } from '../../profile/support/redis-namespace';
 import { UnderwriterTestDatabase } from './underwriter-database';
@@ -46,6 +52,25 @@ export class UnderwritingFixture {
        ORDER BY recorded_at`,
       [merchantId],
     );
+  }
+
+  /** Runs the shadow lane until its queue is empty, as the underwriter app's scheduler does; the reports of every batch. */
+  async drainShadowLane(entriesMax = 1_000): Promise<ShadowLaneReport[]> {
+    const reports: ShadowLaneReport[] = [];
+    for (;;) {
+      const report = await decideShadowBacklog(this.dataSource, defaultUnderwritingPolicies().challengers, {
+        entriesMax,
+      });
+      if (report.taken === 0) return reports;
+      reports.push(report);
+    }
+  }
+
+  async queuedForShadow(): Promise<string[]> {
+    const rows: Array<{ decision_id: string }> = await this.dataSource.query(
+      `SELECT decision_id FROM shadow_decision_queue ORDER BY seq`,
+    );
+    return rows.map((row) => row.decision_id);
   }
 
   async outboxTypes(merchantId: string): Promise<string[]> {

@@ -92,7 +92,10 @@ function decisionRow(record: DecisionRecord): DecisionRow {
 }
 
 /**
- * Inserts decisions, several per statement; returns the ids actually inserted. Decision ids are
+ * Inserts decisions, several per statement; returns the ids actually inserted. With
+ * `queueForShadow`, each live decision inserted is also queued for the shadow lane
+ * (shadow-lane.ts) in the same statement: the challengers decide it after commit, off the
+ * path from a signal to its event. Decision ids are
  * derived from the trigger, so an id that exists means this very decision was made and
  * committed before (a re-published signal after the inbox forgot it, a sweep at the same
  * clock): it is left as it was.
@@ -104,16 +107,22 @@ function decisionRow(record: DecisionRecord): DecisionRow {
 export async function insertCreditDecisions(
   manager: EntityManager,
   records: readonly DecisionRecord[],
+  { queueForShadow = false }: { readonly queueForShadow?: boolean } = {},
 ): Promise<Set<string>> {
   const inserted = new Set<string>();
   for (let start = 0; start < records.length; start += DECISIONS_PER_STATEMENT) {
     const rows = records.slice(start, start + DECISIONS_PER_STATEMENT).map(decisionRow);
     const insertedRows: Array<{ decision_id: string }> = await manager.query(
-      `INSERT INTO credit_decisions (${DECISION_COLUMNS})
-       SELECT ${DECISION_COLUMNS} FROM json_to_recordset($1::json) AS decision(${DECISION_RECORD_TYPE})
-       ON CONFLICT (decision_id) DO NOTHING
-       RETURNING decision_id`,
-      [JSON.stringify(rows)],
+      `WITH inserted AS (
+         INSERT INTO credit_decisions (${DECISION_COLUMNS})
+         SELECT ${DECISION_COLUMNS} FROM json_to_recordset($1::json) AS decision(${DECISION_RECORD_TYPE})
+         ON CONFLICT (decision_id) DO NOTHING
+         RETURNING decision_id, merchant_id, shadow),
+       queued AS (
+         INSERT INTO shadow_decision_queue (decision_id, merchant_id)
+         SELECT decision_id, merchant_id FROM inserted WHERE $2::boolean AND NOT shadow)
+       SELECT decision_id FROM inserted`,
+      [JSON.stringify(rows), queueForShadow],
     );
     for (const row of insertedRows) inserted.add(row.decision_id);
   }
@@ -249,26 +258,46 @@ export async function latestShadowLines(
   policyVersions: readonly string[],
 ): Promise<Map<string, CreditLineState>> {
   const lines = new Map<string, CreditLineState>();
-  if (merchantIds.length === 0 || policyVersions.length === 0) return lines;
+  for (const [key, { line }] of await latestShadowDecisions(manager, merchantIds, policyVersions))
+    if (line !== null) lines.set(key, line);
+  return lines;
+}
+
+/** A policy's newest shadow decision about a merchant: when it was made as of, and the line it left (null: none). */
+export interface LatestShadowDecision {
+  readonly decidedAt: string;
+  readonly line: CreditLineState | null;
+}
+
+/** The newest shadow decision of every merchant × policy version, keyed by shadowLineKey; absent when it never decided. One statement, one index probe each. */
+export async function latestShadowDecisions(
+  manager: EntityManager,
+  merchantIds: readonly string[],
+  policyVersions: readonly string[],
+): Promise<Map<string, LatestShadowDecision>> {
+  const decisions = new Map<string, LatestShadowDecision>();
+  if (merchantIds.length === 0 || policyVersions.length === 0) return decisions;
   const rows: Array<{
     merchant_id: string;
     policy_version: string;
+    decided_at: Date;
     resulting_state: Record<string, unknown> | null;
   }> = await manager.query(
-    `SELECT wanted.merchant_id, version.policy_version, newest.resulting_state
+    `SELECT wanted.merchant_id, version.policy_version, newest.decided_at, newest.resulting_state
        FROM unnest($1::text[]) AS wanted(merchant_id)
        CROSS JOIN unnest($2::text[]) AS version(policy_version)
        CROSS JOIN LATERAL (
-         SELECT resulting_state FROM credit_decisions
+         SELECT decided_at, resulting_state FROM credit_decisions
          WHERE merchant_id = wanted.merchant_id AND policy_version = version.policy_version AND shadow
          ORDER BY decided_at DESC, recorded_at DESC LIMIT 1) AS newest`,
     [merchantIds, policyVersions],
   );
-  for (const row of rows) {
-    if (row.resulting_state !== null)
-      lines.set(shadowLineKey(row.merchant_id, row.policy_version), lineOfJson(row.resulting_state));
-  }
-  return lines;
+  for (const row of rows)
+    decisions.set(shadowLineKey(row.merchant_id, row.policy_version), {
+      decidedAt: row.decided_at.toISOString(),
+      line: row.resulting_state === null ? null : lineOfJson(row.resulting_state),
+    });
+  return decisions;
 }
 
 const AMOUNT_FIELDS = [

@@ -18,3 +18,4 @@ export * from './credit-line-event';
 export * from './manual-line-decision';
 export * from './manual-line-command';
 export * from './portfolio-budget-admin';
+export * from './shadow-lane';

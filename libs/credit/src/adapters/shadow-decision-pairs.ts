@@ -21,9 +21,10 @@ interface PairRow {
 
 /**
  * One page of a challenger's shadow decisions joined to their live twins. A shadow decision
- * shares its trigger (kind, source, id) and merchant with the live one it ran beside; a shadow
- * without a twin (impossible by construction, both are written in one transaction) is left
- * out. Keyset on the shadow decision id keeps every query bounded.
+ * shares its trigger (kind, source, id) and merchant with the live one it was decided after
+ * (shadow-lane.ts); a live decision the lane coalesced under load has no shadow twin and is not
+ * paired, and a shadow without a live twin (impossible: the lane decides only stored live
+ * decisions) would be left out. Keyset on the shadow decision id keeps every query bounded.
  */
 export async function readShadowDecisionPairs(
   manager: EntityManager,

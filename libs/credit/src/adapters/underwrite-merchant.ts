@@ -13,8 +13,6 @@ import {
   DecisionTrigger,
   existingDecisionIds,
   insertCreditDecisions,
-  latestShadowLines,
-  shadowLineKey,
 } from './credit-decision-store';
 import { creditLineEvent } from './credit-line-event';
 import { lockCreditLines, saveCreditLines, touchCreditLines } from './credit-line-store';
@@ -28,7 +26,10 @@ export const UNDERWRITER_CONSUMER = 'underwriter';
 /** The CloudEvents source of `scf.credit-lines.v1` events. */
 export const UNDERWRITER_SOURCE = '/lendstream/underwriter';
 
-/** The live policy and the challengers that run beside it in shadow. */
+/**
+ * The live policy and the challengers that run beside it in shadow. A batch decides the live
+ * policy only and queues its decisions for the challengers (shadow-lane.ts).
+ */
 export interface UnderwritingPolicies {
   readonly live: CreditPolicy;
   readonly challengers: readonly CreditPolicy[];
@@ -124,10 +125,11 @@ export type BudgetMode = 'locked' | 'optimistic';
  *    of every currency touched (locked or not: BudgetMode);
  * 3. each live decision under the portfolio budget, in request order, each standing against
  *    the book as the decisions before it left it;
- * 4. the lines, and the `scf.credit-lines.v1` events in the outbox (after the merchants'
- *    locks, so outbox order per merchant is commit order);
- * 5. each challenger in shadow: stored, never emitted, no line change;
- * 6. optimistic and raising: the budget check under the lock (portfolioOverDemand).
+ * 4. the decisions, each queued for the challengers if there are any (the shadow lane decides
+ *    them after commit: stored, never emitted, no line change, and off the path from a signal
+ *    to its event); the lines, and the `scf.credit-lines.v1` events in the outbox (after the
+ *    merchants' locks, so outbox order per merchant is commit order);
+ * 5. optimistic and raising: the budget check under the lock (portfolioOverDemand).
  *
  * A batch costs a fixed number of statements whatever its size (a few per 1,000 merchants),
  * which is what lets one underwriter keep up with a partition's signals.
@@ -184,18 +186,12 @@ export async function underwriteBatchInTransaction(
     manager,
     prepared.map(({ decisionId }) => decisionId),
   );
-  const shadowLines = await latestShadowLines(
-    manager,
-    prepared.map(({ request }) => request.merchantId),
-    policies.challengers.map((challenger) => challenger.version),
-  );
   // Last of the reads: a locked budget serialises every batch of a currency until commit, so
   // nothing that does not need it runs after it is taken.
-  const everyPolicy = [policies.live, ...policies.challengers];
-  const currencies = prepared.flatMap(({ line, profile }) =>
-    everyPolicy.flatMap((policy) => lendingCurrency({ previousLine: line, profile }, policy) ?? []),
+  const currencies = prepared.flatMap(
+    ({ line, profile }) => lendingCurrency({ previousLine: line, profile }, policies.live) ?? [],
   );
-  const inputs = { prepared, lending, alreadyDecided, shadowLines, policies };
+  const inputs = { prepared, lending, alreadyDecided, live: policies.live };
   let batch = decideBatch(inputs, await loadPortfolios(manager, currencies, budgetReadingOf(budgetMode)));
   let checkBudgetBeforeCommit = false;
   if (budgetMode === 'optimistic') {
@@ -203,7 +199,7 @@ export async function underwriteBatchInTransaction(
     else checkBudgetBeforeCommit = batch.raisedCurrencies.size > 0;
   }
 
-  await insertCreditDecisions(manager, batch.decisions);
+  await insertCreditDecisions(manager, batch.decisions, { queueForShadow: policies.challengers.length > 0 });
   await saveCreditLines(manager, batch.saves);
   await touchCreditLines(manager, batch.touches);
   if (batch.events.length > 0) await enqueueOutbox(manager, batch.events);
@@ -244,14 +240,12 @@ function decideBatch(
     prepared,
     lending,
     alreadyDecided,
-    shadowLines,
-    policies,
+    live: livePolicy,
   }: {
     readonly prepared: readonly PreparedRequest[];
     readonly lending: Awaited<ReturnType<typeof loadLendingPositions>>;
     readonly alreadyDecided: ReadonlySet<string>;
-    readonly shadowLines: ReadonlyMap<string, CreditLineState>;
-    readonly policies: UnderwritingPolicies;
+    readonly live: CreditPolicy;
   },
   portfolios: Portfolios,
 ): DecidedBatch {
@@ -279,7 +273,7 @@ function decideBatch(
         previousLine: line,
         newCreditLineId: uuidFromName(`credit-line\n${decisionId}`),
       },
-      policies.live,
+      livePolicy,
       portfolios,
     );
     batch.decisions.push(decisionRecord(live, false, trigger, profileFound));
@@ -291,21 +285,6 @@ function decideBatch(
     } else if (line !== null) batch.touches.push({ merchantId, lastDecidedAt: now });
     const event = creditLineEvent(live, UNDERWRITER_SOURCE);
     if (event !== null) batch.events.push(event);
-
-    for (const challenger of policies.challengers) {
-      const shadowId = decisionIdOf(trigger, merchantId, challenger.version);
-      const shadow = decideWithBudget(
-        {
-          ...base,
-          decisionId: shadowId,
-          newCreditLineId: uuidFromName(`credit-line\n${shadowId}`),
-          previousLine: shadowLines.get(shadowLineKey(merchantId, challenger.version)) ?? null,
-        },
-        challenger,
-        portfolios,
-      );
-      batch.decisions.push(decisionRecord(shadow, true, trigger, profileFound));
-    }
     batch.outcomes.set(index, { kind: 'decided', decisionId, event: live.event, line: live.next });
   }
   return batch;
@@ -321,7 +300,8 @@ export async function underwriteInTransaction(
   return outcome!;
 }
 
-const decisionRecord = (
+/** A decision as the store takes it. */
+export const decisionRecord = (
   decision: CreditDecision,
   shadow: boolean,
   trigger: DecisionTrigger,

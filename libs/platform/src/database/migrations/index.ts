@@ -16,6 +16,7 @@ import { AuditLog1795890300000 } from './1795890300000-AuditLog';
 import { DeadLetters1795890400000 } from './1795890400000-DeadLetters';
 import { DecisionCompression1795890500000 } from './1795890500000-DecisionCompression';
 import { LendingRefusals1795890600000 } from './1795890600000-LendingRefusals';
+import { ShadowDecisionQueue1795900000000 } from './1795900000000-ShadowDecisionQueue';
 
 export const PLATFORM_MIGRATIONS = [
   InboxOutbox1732800000000,
@@ -30,4 +31,5 @@ export const PLATFORM_MIGRATIONS = [
   DeadLetters1795890400000,
   DecisionCompression1795890500000,
   LendingRefusals1795890600000,
+  ShadowDecisionQueue1795900000000,
 ] as const;
