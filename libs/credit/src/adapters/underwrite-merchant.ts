@@ -3,8 +3,7 @@ import { enqueueOutbox, recordInboxBatch, type InboxEventIdentity } from '@lends
 import type { MerchantProfile } from '@lendstream/profile';
 import type { EntityManager } from 'typeorm';
 import { CreditDecision } from '../credit-decision';
-import { CreditLineEventType, CreditLineState, exposureOf } from '../credit-line-state';
-import { canonicalJson, toJsonSafe } from '../json-safe';
+import { CreditLineEventType, CreditLineState, exposureOf, sameCreditLineState } from '../credit-line-state';
 import { CreditPolicy } from '../policy';
 import { toStoredDecision } from '../stored-decision';
 import { decideWithBudget, lendingCurrency, Portfolios, recordInPortfolio } from '../decide-with-budget';
@@ -86,9 +85,6 @@ export const decisionIdOf = (trigger: DecisionTrigger, merchantId: string, polic
   uuidFromName(
     `decision\n${trigger.kind}\n${trigger.source}\n${trigger.id}\n${merchantId}\n${policyVersion}`,
   );
-
-const sameLine = (a: CreditLineState | null, b: CreditLineState | null): boolean =>
-  canonicalJson(toJsonSafe(a)) === canonicalJson(toJsonSafe(b));
 
 /**
  * An optimistic batch found, under the budget lock, that its currency's demand exceeds the
@@ -278,7 +274,7 @@ function decideBatch(
     );
     batch.decisions.push(decisionRecord(live, false, trigger, profileFound));
     if (live.budgetFit?.squeezed === true) batch.squeezed = true;
-    if (live.next !== null && !sameLine(live.next, line)) {
+    if (live.next !== null && !sameCreditLineState(live.next, line)) {
       batch.saves.push({ line: live.next, lastDecidedAt: now });
       if (line === null || exposureOf(live.next) > exposureOf(line)) batch.raisedCurrencies.add(live.next.currency);
       recordInPortfolio(portfolios, live.next);
