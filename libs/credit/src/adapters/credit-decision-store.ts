@@ -25,7 +25,7 @@ export interface DecisionRecord {
 
 /**
  * The columns a decision is inserted with, and their Postgres types: the record type of
- * `json_to_recordset`, so a batch travels as one JSON document (see insertCreditDecisions).
+ * `jsonb_to_recordset`, so a batch travels as one JSON document (see insertCreditDecisions).
  */
 const DECISION_COLUMN_TYPES = {
   decision_id: 'uuid',
@@ -48,7 +48,7 @@ const DECISION_COLUMN_TYPES = {
   rejection: 'text',
   event_type: 'text',
 } as const;
-/** A row as JSON.stringify writes it for json_to_recordset (every value JSON-safe already). */
+/** A row as JSON.stringify writes it for jsonb_to_recordset (every value JSON-safe already). */
 type DecisionRow = { readonly [column in keyof typeof DECISION_COLUMN_TYPES]: unknown };
 const DECISION_COLUMNS = Object.keys(DECISION_COLUMN_TYPES).join(', ');
 const DECISION_RECORD_TYPE = Object.entries(DECISION_COLUMN_TYPES)
@@ -100,9 +100,12 @@ function decisionRow(record: DecisionRecord): DecisionRow {
  * committed before (a re-published signal after the inbox forgot it, a sweep at the same
  * clock): it is left as it was.
  *
- * A batch is one JSON document read by `json_to_recordset`: one JSON.stringify of the rows, a
+ * A batch is one JSON document read by `jsonb_to_recordset`: one JSON.stringify of the rows, a
  * fixed, small statement Postgres plans once. (Arrays per column through unnest cost twice:
- * each row's JSON stringified, then escaped again, character by character, into an array literal.)
+ * each row's JSON stringified, then escaped again, character by character, into an array
+ * literal.) jsonb, not json: the document is parsed once and each jsonb column is a slice of it,
+ * where `json_to_recordset` scans the text and then parses every jsonb column's text again
+ * (~20 % of the insert's Postgres time on 500 decisions).
  */
 export async function insertCreditDecisions(
   manager: EntityManager,
@@ -115,7 +118,7 @@ export async function insertCreditDecisions(
     const insertedRows: Array<{ decision_id: string }> = await manager.query(
       `WITH inserted AS (
          INSERT INTO credit_decisions (${DECISION_COLUMNS})
-         SELECT ${DECISION_COLUMNS} FROM json_to_recordset($1::json) AS decision(${DECISION_RECORD_TYPE})
+         SELECT ${DECISION_COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS decision(${DECISION_RECORD_TYPE})
          ON CONFLICT (decision_id) DO NOTHING
          RETURNING decision_id, merchant_id, shadow),
        queued AS (
