@@ -100,4 +100,50 @@ describe('profile codec', () => {
     foreign[0] = 99;
     expect(() => decodeProfile('m', foreign)).toThrow(/layout 99/);
   });
+
+  it.each<[string, bigint]>([
+    ['a nibble just under the escape', 14n],
+    ['the escape itself', 15n],
+    ['one past the escape', 16n],
+    ['the largest 7-byte varint', 2n ** 49n - 1n],
+    ['the smallest 8-byte varint', 2n ** 49n],
+    ['the largest exact integer', EXACT_INTEGER_MAX],
+    ['the largest 8-byte varint', 2n ** 56n - 1n],
+  ])('reads back %s in every counter and in the day gap', (_case, value) => {
+    const gap = Number(value < 60_000n ? value : 60_000n);
+    const state: ProfileState = {
+      merchantId: 'm-1',
+      currency: 'CNY',
+      firstSeenMs: 1,
+      newestEventMs: 1,
+      newestStockEventMs: null,
+      days: [
+        { day: 100, counters: new Array<bigint>(DAY_COUNTER_COUNT).fill(value) },
+        { day: 100 + gap, counters: new Array<bigint>(DAY_COUNTER_COUNT).fill(value) },
+      ],
+      carriedTotals: [0n, 0n, 0n],
+      warehouses: [],
+      stockKeepingUnits: [],
+      overflowed: false,
+      appliedPositions: { orders: null, warehouse: null, logistics: null },
+    };
+    expect(decodeProfile('m-1', encodeProfile(state))).toEqual(state);
+  });
+
+  it('refuses a varint longer than 8 bytes', () => {
+    const state: ProfileState = {
+      merchantId: 'm-1',
+      currency: 'CNY',
+      firstSeenMs: 1,
+      newestEventMs: 1,
+      newestStockEventMs: null,
+      days: [{ day: 100, counters: new Array<bigint>(DAY_COUNTER_COUNT).fill(2n ** 63n) }],
+      carriedTotals: [0n, 0n, 0n],
+      warehouses: [],
+      stockKeepingUnits: [],
+      overflowed: false,
+      appliedPositions: { orders: null, warehouse: null, logistics: null },
+    };
+    expect(() => decodeProfile('m-1', encodeProfile(state))).toThrow('varint longer than 8 bytes');
+  });
 });
