@@ -1,5 +1,12 @@
 import { ProfileInputEvent } from '@lendstream/contracts';
-import { readWindows } from './read-windows';
+import fc from 'fast-check';
+import { DAY_COUNTER_COUNT, DAY_COUNTER_INDEX, DayCounterName, zeroDayCounters } from './day-counters';
+import { DAY_MS, startOfDayMs } from './event-time';
+import { MerchantProfile, WindowTotals } from './merchant-profile';
+import { PROFILE_WINDOW_DAYS, ProfileWindowDays } from './profile-retention';
+import { noAppliedPositions, ProfileState } from './profile-state';
+import { ratioOf } from './ratio';
+import { isoDayOf, readWindows } from './read-windows';
 import { foldEvents } from './testing/profile-fold';
 import {
   cancelled,
@@ -171,5 +178,137 @@ describe('readWindows: coverage', () => {
 
   it('refuses an invalid asOf', () => {
     expect(() => readWindows(foldEvents(events).state!, new Date('nope'))).toThrow(RangeError);
+  });
+});
+
+describe('readWindows: the one walk back gives every window its own sum', () => {
+  const isoDayByDate = (day: number) => new Date(startOfDayMs(day)).toISOString().slice(0, 10);
+
+  /** A window by its definition: every record of its days summed, its days named by Date. */
+  function windowByDefinition(
+    state: ProfileState,
+    windowDays: ProfileWindowDays,
+    asOfDay: number,
+  ): WindowTotals {
+    const fromDay = asOfDay - windowDays + 1;
+    const totals = zeroDayCounters();
+    let activeDays = 0;
+    for (const record of state.days) {
+      if (record.day < fromDay || record.day > asOfDay) continue;
+      activeDays += 1;
+      for (let index = 0; index < DAY_COUNTER_COUNT; index += 1) totals[index]! += record.counters[index]!;
+    }
+    const total = (name: DayCounterName) => totals[DAY_COUNTER_INDEX[name]]!;
+    const count = (name: DayCounterName) => Number(total(name));
+    return {
+      windowDays,
+      fromDay: isoDayByDate(fromDay),
+      throughDay: isoDayByDate(asOfDay),
+      paidAmountMinor: total('paidAmountMinor'),
+      paidOrders: count('paidOrders'),
+      refundedAmountMinor: total('refundedAmountMinor'),
+      refunds: count('refunds'),
+      cancellations: count('cancellations'),
+      settledAmountMinor: total('settledAmountMinor'),
+      stockouts: count('stockouts'),
+      shipmentsDispatched: count('shipmentsDispatched'),
+      shipmentsDelivered: count('shipmentsDelivered'),
+      shipmentsDeliveredOnTime: count('shipmentsDelivered') - count('shipmentsDeliveredLate'),
+      shipmentsDeliveredLate: count('shipmentsDeliveredLate'),
+      shipmentsReturned: count('shipmentsReturned'),
+      activeDays,
+      rates: {
+        refundRate: ratioOf(total('refunds'), total('paidOrders')),
+        refundAmountRate: ratioOf(total('refundedAmountMinor'), total('paidAmountMinor')),
+        cancelRate: ratioOf(total('cancellations'), total('paidOrders') + total('cancellations')),
+        onTimeDeliveryRate: ratioOf(
+          total('shipmentsDelivered') - total('shipmentsDeliveredLate'),
+          total('shipmentsDelivered'),
+        ),
+        returnRate: ratioOf(total('shipmentsReturned'), total('shipmentsDelivered')),
+      },
+    };
+  }
+
+  const NEWEST_DAY = 20_000;
+  const stateArbitrary: fc.Arbitrary<ProfileState> = fc
+    .uniqueArray(fc.integer({ min: NEWEST_DAY - 120, max: NEWEST_DAY }), { maxLength: 110 })
+    .chain((days) =>
+      fc.tuple(
+        ...[...days]
+          .sort((a, b) => a - b)
+          .map((day) =>
+            fc
+              .array(fc.bigInt({ min: 0n, max: 1_000n }), {
+                minLength: DAY_COUNTER_COUNT,
+                maxLength: DAY_COUNTER_COUNT,
+              })
+              .map((counters) => {
+                // A delivery is late or on time: never more late ones than deliveries.
+                const delivered = counters[DAY_COUNTER_INDEX.shipmentsDelivered]!;
+                const late = counters[DAY_COUNTER_INDEX.shipmentsDeliveredLate]!;
+                counters[DAY_COUNTER_INDEX.shipmentsDeliveredLate] = late < delivered ? late : delivered;
+                return { day, counters };
+              }),
+          ),
+      ),
+    )
+    .map((records) => ({
+      merchantId: 'm-1',
+      currency: 'CNY',
+      firstSeenMs: startOfDayMs(NEWEST_DAY - 200),
+      newestEventMs: startOfDayMs(NEWEST_DAY) + 1_000,
+      newestStockEventMs: null,
+      days: records,
+      carriedTotals: [0n, 0n, 0n],
+      warehouses: [],
+      stockKeepingUnits: [],
+      overflowed: false,
+      appliedPositions: noAppliedPositions(),
+    }));
+
+  it('sums each window as if it were summed alone, whatever asOf', () => {
+    fc.assert(
+      fc.property(
+        stateArbitrary,
+        fc.integer({ min: NEWEST_DAY - 130, max: NEWEST_DAY + 10 }),
+        (state, asOfDay) => {
+          const profile: MerchantProfile = readWindows(state, new Date(startOfDayMs(asOfDay) + 3_600_000));
+          for (const windowDays of PROFILE_WINDOW_DAYS)
+            expect(profile.windows[windowDays]).toStrictEqual(windowByDefinition(state, windowDays, asOfDay));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses day records out of order instead of summing them wrongly', () => {
+    const state = fc.sample(stateArbitrary, { numRuns: 1, seed: 3 })[0]!;
+    const counters = zeroDayCounters();
+    const shuffled = {
+      ...state,
+      days: [
+        { day: NEWEST_DAY - 1, counters },
+        { day: NEWEST_DAY - 3, counters },
+      ],
+    };
+    expect(() => readWindows(shuffled, new Date(startOfDayMs(NEWEST_DAY)))).toThrow(/not ascending/);
+  });
+
+  it('names days exactly as Date does, from year 0 to 9999 and past it', () => {
+    const firstDayOfYearZero = Date.parse('0000-01-01T00:00:00.000Z') / DAY_MS;
+    const lastDayOfYear9999 = Date.parse('9999-12-31T00:00:00.000Z') / DAY_MS;
+    const days = [firstDayOfYearZero - 1, firstDayOfYearZero, lastDayOfYear9999, lastDayOfYear9999 + 1];
+    // Every day the 16-bit profile can hold, and then some.
+    for (let day = -1_000; day <= 70_000; day += 1) days.push(day);
+    const misnamed = days.filter((day) => isoDayOf(day) !== isoDayByDate(day));
+    expect(misnamed).toEqual([]);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -800_000, max: 3_000_000 }),
+        (day) => isoDayOf(day) === isoDayByDate(day),
+      ),
+      { numRuns: 5_000 },
+    );
   });
 });
