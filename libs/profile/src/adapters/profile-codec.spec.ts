@@ -130,6 +130,16 @@ describe('profile codec', () => {
     expect(decodeProfile('m-1', encodeProfile(state))).toEqual(state);
   });
 
+  it('fails loudly on a value cut anywhere, a day record included', () => {
+    const state = fc.sample(
+      profileState.filter((drawn) => drawn.days.length > 1),
+      { numRuns: 1, seed: 11 },
+    )[0]!;
+    const bytes = encodeProfile(state);
+    for (let length = 0; length < bytes.length; length += 1)
+      expect(() => decodeProfile('m', bytes.subarray(0, length))).toThrow(RangeError);
+  });
+
   it('refuses a varint longer than 8 bytes', () => {
     const state: ProfileState = {
       merchantId: 'm-1',

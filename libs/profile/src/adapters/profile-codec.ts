@@ -50,56 +50,75 @@ if (
 const nibbles = new Uint8Array(NIBBLE_FIELD_COUNT);
 
 /**
- * ByteReader.varint's value, read with numbers: a profile holds ~90 records of six varints, and
- * bigint arithmetic per byte was most of decoding one. Seven bytes (49 bits) stay exact as a
- * number; an eighth, which only a sum past 2^49 needs, is added as a bigint. Same bytes read,
- * same errors as ByteReader.varint.
+ * Reads the day records straight from the profile's bytes, with the checks ByteReader makes and
+ * its error for bytes that end too soon: a profile holds ~90 records of ~16 bytes, and a
+ * ByteReader call (and bigint arithmetic) per byte was most of decoding one.
  */
-function readVarint(reader: ByteReader): bigint {
-  let value = 0;
-  let scale = 1;
-  for (let bytesRead = 0; bytesRead < 7; bytesRead += 1) {
-    const byte = reader.uint(1);
-    value += (byte & 0x7f) * scale;
-    if (byte < 0x80) return BigInt(value);
-    scale *= 0x80;
+class DayRecordCursor {
+  constructor(
+    private readonly bytes: Buffer,
+    public position: number,
+  ) {}
+
+  byte(): number {
+    const byte = this.bytes[this.position];
+    if (byte === undefined)
+      throw new RangeError(`profile bytes end at ${this.bytes.length}, needed ${this.position + 1}`);
+    this.position += 1;
+    return byte;
   }
-  const byte = reader.uint(1);
-  if (byte < 0x80) return BigInt(value) | (BigInt(byte) << 49n);
-  throw new RangeError('varint longer than 8 bytes');
+
+  /**
+   * ByteReader.varint, with numbers: seven bytes (49 bits) stay exact as a number; an eighth,
+   * which only a sum past 2^49 needs, is added as a bigint.
+   */
+  varint(): bigint {
+    let value = 0;
+    let scale = 1;
+    for (let bytesRead = 0; bytesRead < 7; bytesRead += 1) {
+      const byte = this.byte();
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return BigInt(value);
+      scale *= 0x80;
+    }
+    const byte = this.byte();
+    if (byte < 0x80) return BigInt(value) | (BigInt(byte) << 49n);
+    throw new RangeError('varint longer than 8 bytes');
+  }
+
+  /** A nibble field's value: 0-14 as is, 15 ("15 or more") plus the varint that follows. */
+  nibbleValue(nibble: number): bigint {
+    return nibble === NIBBLE_ESCAPE ? NIBBLE_ESCAPE_BIGINT + this.varint() : BigInt(nibble);
+  }
 }
 
-/** A nibble field's value: 0-14 as is, 15 ("15 or more") plus the varint that follows. */
-const nibbleValue = (reader: ByteReader, nibble: number): bigint =>
-  nibble === NIBBLE_ESCAPE ? NIBBLE_ESCAPE_BIGINT + readVarint(reader) : BigInt(nibble);
-
 /** Reads one record's payload into `counters` (all of them are written) and returns its day gap. */
-function decodeDayRecord(reader: ByteReader, counters: bigint[]): number {
-  const payloadStart = reader.position;
+function decodeDayRecord(cursor: DayRecordCursor, counters: bigint[]): number {
+  const payloadStart = cursor.position;
   // Six 4-bit fields in three bytes: the gap, then NIBBLE_COUNTERS; escapes' varints follow in that order.
   for (let index = 0; index < NIBBLE_BYTES; index += 1) {
-    const byte = reader.uint(1);
+    const byte = cursor.byte();
     nibbles[2 * index] = byte >> 4;
     nibbles[2 * index + 1] = byte & 0x0f;
   }
-  const gap = nibbleValue(reader, nibbles[0]!);
+  const gap = cursor.nibbleValue(nibbles[0]!);
   for (let index = 0; index < NIBBLE_COUNTER_INDEXES.length; index += 1)
-    counters[NIBBLE_COUNTER_INDEXES[index]!] = nibbleValue(reader, nibbles[index + 1]!);
+    counters[NIBBLE_COUNTER_INDEXES[index]!] = cursor.nibbleValue(nibbles[index + 1]!);
   for (let index = 0; index < VARINT_COUNTER_INDEXES.length; index += 1)
-    counters[VARINT_COUNTER_INDEXES[index]!] = readVarint(reader);
-  const payloadBytes = reader.position - payloadStart;
-  if (reader.uint(1) !== payloadBytes)
+    counters[VARINT_COUNTER_INDEXES[index]!] = cursor.varint();
+  const payloadBytes = cursor.position - payloadStart;
+  if (cursor.byte() !== payloadBytes)
     throw new RangeError('a day record length byte disagrees with its payload');
   return Number(gap);
 }
 
-function decodeDayRecords(reader: ByteReader, header: DayRecordsHeader): DayRecord[] {
-  const end = reader.position + header.dayRecordsBytes;
+function decodeDayRecords(cursor: DayRecordCursor, header: DayRecordsHeader): DayRecord[] {
+  const end = cursor.position + header.dayRecordsBytes;
   const records: DayRecord[] = [];
   let day = header.firstDay;
-  while (reader.position < end) {
+  while (cursor.position < end) {
     const counters = zeroDayCounters();
-    const gap = decodeDayRecord(reader, counters);
+    const gap = decodeDayRecord(cursor, counters);
     // The first record's gap is not read: its day is firstDay (trimming leaves it stale).
     if (records.length > 0) {
       if (gap < 1) throw new RangeError('day records out of order');
@@ -107,7 +126,7 @@ function decodeDayRecords(reader: ByteReader, header: DayRecordsHeader): DayReco
     }
     records.push({ day, counters });
   }
-  if (reader.position !== end) throw new RangeError('day records overrun their length');
+  if (cursor.position !== end) throw new RangeError('day records overrun their length');
   if (records.length > 0 && records[records.length - 1]!.day !== header.lastDay) {
     throw new RangeError(
       `last day record is day ${records[records.length - 1]!.day}, header says ${header.lastDay}`,
@@ -142,7 +161,10 @@ export function decodeProfile(merchantId: string, bytes: Buffer): ProfileState {
   }
   if (reader.position !== PROFILE_HEADER_BYTES)
     throw new Error('profile header size disagrees with the layout');
-  const dayRecords = decodeDayRecords(reader, days);
+  const cursor = new DayRecordCursor(bytes, reader.position);
+  const dayRecords = decodeDayRecords(cursor, days);
+  // ByteReader has no skip: reading the records' span as text moves it past them (one small copy).
+  reader.ascii(cursor.position - reader.position);
   const warehouses: WarehouseInventory[] = [];
   for (let index = 0; index < warehouseCount; index += 1) {
     warehouses.push({
