@@ -126,7 +126,10 @@ describe('sameCreditLineState', () => {
     ['a freeze date (null → set)', { automaticFreezeSince: '2026-11-20T12:00:00.000Z' }],
     ['a soft decline date', { softDeclineSince: '2026-11-21T12:00:00.000Z' }],
     ['the decision', { decisionId: 'd-1' }],
-    ['a reason message', { reasons: [{ code: 'LIMIT_BY_BORROWING_BASE', message: 'limit from receivables' }] }],
+    [
+      'a reason message',
+      { reasons: [{ code: 'LIMIT_BY_BORROWING_BASE', message: 'limit from receivables' }] },
+    ],
     [
       'one reason more',
       {

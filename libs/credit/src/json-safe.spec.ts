@@ -73,7 +73,12 @@ describe('JSON-safe forms', () => {
       ['the same object', { a: 1 }, { a: 1 }, true],
       ['keys in another order', { a: 1, b: { c: [1n, null] } }, { b: { c: [1n, null] }, a: 1 }, true],
       ['an undefined property and none', { a: 1, b: undefined }, { a: 1 }, true],
-      ['a bigint and its digits', { limitMinor: 2n ** 63n - 1n }, { limitMinor: '9223372036854775807' }, true],
+      [
+        'a bigint and its digits',
+        { limitMinor: 2n ** 63n - 1n },
+        { limitMinor: '9223372036854775807' },
+        true,
+      ],
       ['-0 and 0', [-0], [0], true],
       ['null and null', null, null, true],
       ['a bigint and other digits', 5n, '6', false],
