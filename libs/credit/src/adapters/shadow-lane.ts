@@ -43,6 +43,9 @@ interface QueuedRow {
 }
 
 type LiveRow = CreditDecisionRow & { readonly trigger_source: string; readonly trigger_id: string };
+const LIVE_COLUMNS = `${CREDIT_DECISION_COLUMNS.split(',')
+  .map((column) => `decision.${column.trim()}`)
+  .join(', ')}, decision.trigger_source, decision.trigger_id`;
 
 /**
  * The shadow lane: the challengers' decisions, made after the live ones commit and off the path
@@ -96,18 +99,24 @@ export async function decideShadowBatch(
      ORDER BY position`,
     [merchantIds],
   );
-  const newest = newestPerMerchant(
-    queued,
-    await manager.query(
-      `SELECT ${CREDIT_DECISION_COLUMNS}, trigger_source, trigger_id
-       FROM credit_decisions WHERE decision_id = ANY($1::uuid[]) AND NOT shadow`,
-      [queued.map((row) => row.decision_id)],
-    ),
+  // Each merchant's newest queued live decision (its business time, then the later queued on a
+  // tie), chosen here so that only those rows' features travel.
+  const newest: LiveRow[] = await manager.query(
+    `SELECT DISTINCT ON (decision.merchant_id) ${LIVE_COLUMNS}
+     FROM unnest($1::uuid[], $2::bigint[]) AS queued(decision_id, seq)
+     JOIN credit_decisions decision ON decision.decision_id = queued.decision_id AND NOT decision.shadow
+     WHERE decision.inputs->'command'->>'kind' = 'underwrite'
+     ORDER BY decision.merchant_id, decision.decided_at DESC, queued.seq DESC`,
+    [queued.map((row) => row.decision_id), queued.map((row) => row.seq)],
   );
   const versions = challengers.map((challenger) => challenger.version);
-  const latest = await latestShadowDecisions(manager, [...newest.keys()], versions);
+  const latest = await latestShadowDecisions(
+    manager,
+    newest.map((row) => row.merchant_id),
+    versions,
+  );
 
-  const inputs = [...newest.values()].map((row) => {
+  const inputs = newest.map((row) => {
     const input = storedDecisionInput(storedDecisionOfRow(row));
     return {
       row,
@@ -163,27 +172,6 @@ export async function decideShadowBatch(
   }
   const stored = (await insertCreditDecisions(manager, records)).size;
   return { taken: queued.length, decided, coalesced: queued.length - decided, stored };
-}
-
-/**
- * Each merchant's newest queued live decision (its business time, then the later queued on a
- * tie). An entry whose decision is gone (never expected: both are written in one transaction)
- * is dropped with the rest of the take.
- */
-function newestPerMerchant(queued: readonly QueuedRow[], rows: readonly LiveRow[]): Map<string, LiveRow> {
-  const seqOf = new Map(queued.map((entry) => [entry.decision_id, BigInt(entry.seq)]));
-  const newest = new Map<string, LiveRow>();
-  for (const row of rows) {
-    if (row.inputs.command.kind !== 'underwrite') continue;
-    const seen = newest.get(row.merchant_id);
-    if (
-      seen === undefined ||
-      row.inputs.decidedAt > seen.inputs.decidedAt ||
-      (row.inputs.decidedAt === seen.inputs.decidedAt && seqOf.get(row.decision_id)! > seqOf.get(seen.decision_id)!)
-    )
-      newest.set(row.merchant_id, row);
-  }
-  return newest;
 }
 
 const yieldToLiveBatches = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
