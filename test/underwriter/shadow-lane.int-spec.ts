@@ -1,6 +1,6 @@
 /**
  * The shadow lane on the real Postgres and Redis: live decisions are queued in their own
- * transaction and the challengers decide them afterwards, once per merchant per batch, from what
+ * transaction and the challengers decide them afterwards, once per merchant per turn, from what
  * the live decision stored; a lane that fails before commit leaves its entries queued; two lanes
  * share the queue without deciding anything twice.
  */
@@ -67,8 +67,11 @@ describe('the shadow lane (real Postgres and Redis)', () => {
     expect(await fixture.queuedForShadow()).toEqual([liveId]);
     expect(await shadowRows(merchantId)).toEqual([]);
 
-    expect(await decideShadowBacklog(fixture.dataSource, challengers)).toEqual({
+    // Too fresh for the default linger window: a busy merchant's next decisions may still come.
+    expect(await decideShadowBacklog(fixture.dataSource, challengers)).toMatchObject({ taken: 0 });
+    expect(await decideShadowBacklog(fixture.dataSource, challengers, { lingerMs: 0 })).toEqual({
       taken: 1,
+      merchants: 1,
       decided: 1,
       coalesced: 0,
       stored: challengers.length,
@@ -93,16 +96,21 @@ describe('the shadow lane (real Postgres and Redis)', () => {
       (row) => row.merchant_id === merchantId,
     );
     expect(stored).toHaveLength(1 + challengers.length);
-    expect(stored.map((row) => recomputeDecision(storedDecisionOfRow(row))).filter((r) => !r.matches)).toEqual(
-      [],
-    );
+    expect(
+      stored.map((row) => recomputeDecision(storedDecisionOfRow(row))).filter((r) => !r.matches),
+    ).toEqual([]);
     // An empty queue takes nothing.
-    expect(await decideShadowBacklog(fixture.dataSource, challengers)).toMatchObject({ taken: 0, stored: 0 });
+    expect(await decideShadowBacklog(fixture.dataSource, challengers, { lingerMs: 0 })).toMatchObject({
+      taken: 0,
+      stored: 0,
+    });
   });
 
-  it('decides a merchant once per batch, as of its newest queued live decision, and never behind the challenger', async () => {
+  it('decides a merchant once per turn, as of its newest queued live decision, and never behind the challenger', async () => {
     const merchantId = merchants[1]!;
-    const signals = [-3 * HOUR_MS, -2 * HOUR_MS, -HOUR_MS].map((offset) => profileSignal(merchantId, at(offset)));
+    const signals = [-3 * HOUR_MS, -2 * HOUR_MS, -HOUR_MS].map((offset) =>
+      profileSignal(merchantId, at(offset)),
+    );
     const liveIds: string[] = [];
     for (const signal of signals) {
       const [outcome] = await fixture.service.underwriteSignals([signal]);
@@ -111,7 +119,7 @@ describe('the shadow lane (real Postgres and Redis)', () => {
     expect(await fixture.queuedForShadow()).toEqual(liveIds);
 
     expect(await fixture.drainShadowLane()).toEqual([
-      { taken: 3, decided: 1, coalesced: 2, stored: challengers.length },
+      { taken: 3, merchants: 1, decided: 1, coalesced: 2, stored: challengers.length },
     ]);
     const shadows = await shadowRows(merchantId);
     expect(shadows).toHaveLength(challengers.length);
@@ -125,11 +133,13 @@ describe('the shadow lane (real Postgres and Redis)', () => {
       `INSERT INTO shadow_decision_queue (decision_id, merchant_id) VALUES ($1, $2)`,
       [liveIds[0], merchantId],
     );
-    expect(await fixture.drainShadowLane()).toEqual([{ taken: 1, decided: 0, coalesced: 1, stored: 0 }]);
+    expect(await fixture.drainShadowLane()).toEqual([
+      { taken: 1, merchants: 1, decided: 0, coalesced: 1, stored: 0 },
+    ]);
     expect(await shadowRows(merchantId)).toHaveLength(challengers.length);
   });
 
-  it('leaves its entries queued when it fails before commit, and decides them on the next batch', async () => {
+  it('leaves its entries queued when it fails before commit, and decides them on the next turn', async () => {
     const merchantId = merchants[2]!;
     const [outcome] = await fixture.service.underwriteSignals([profileSignal(merchantId, at(-1))]);
     const liveId = (outcome as { decisionId: string }).decisionId;
@@ -137,7 +147,7 @@ describe('the shadow lane (real Postgres and Redis)', () => {
     const crash = new Error('the lane died before commit');
     await expect(
       fixture.dataSource.transaction(async (manager) => {
-        const report = await decideShadowBatch(manager, challengers, 100);
+        const report = await decideShadowBatch(manager, challengers, { merchantsMax: 100, lingerMs: 0 });
         expect(report.stored).toBe(challengers.length);
         throw crash;
       }),
@@ -146,7 +156,7 @@ describe('the shadow lane (real Postgres and Redis)', () => {
     expect(await shadowRows(merchantId)).toEqual([]);
 
     expect(await fixture.drainShadowLane()).toEqual([
-      { taken: 1, decided: 1, coalesced: 0, stored: challengers.length },
+      { taken: 1, merchants: 1, decided: 1, coalesced: 0, stored: challengers.length },
     ]);
     expect(await shadowRows(merchantId)).toHaveLength(challengers.length);
   });
@@ -159,8 +169,8 @@ describe('the shadow lane (real Postgres and Redis)', () => {
     expect(queued).toHaveLength(merchants.length);
 
     const reports = await Promise.all([
-      decideShadowBacklog(fixture.dataSource, challengers, { entriesMax: 2 }),
-      decideShadowBacklog(fixture.dataSource, challengers, { entriesMax: 2 }),
+      decideShadowBacklog(fixture.dataSource, challengers, { merchantsMax: 2, lingerMs: 0 }),
+      decideShadowBacklog(fixture.dataSource, challengers, { merchantsMax: 2, lingerMs: 0 }),
     ]);
     const rest = await fixture.drainShadowLane();
     const taken = [...reports, ...rest].reduce((sum, report) => sum + report.taken, 0);

@@ -10,14 +10,15 @@ import { decideShadowBacklog, defaultUnderwritingPolicies } from '@lendstream/cr
 import type { UnderwriterOptions } from './underwriter-config';
 import { UNDERWRITER_OPTIONS } from './underwriter-tokens';
 
-/** After a failed batch (Postgres away), the lane tries again this much later, not at once. */
+/** After a failed turn (Postgres away), the lane tries again this much later, not at once. */
 const RETRY_DELAY_MS = 5_000;
 
 /**
- * Runs the shadow lane (decideShadowBacklog): a batch of queued live decisions, then the next at
- * once while batches come back full, else after `shadowLaneIntervalMs`. One batch at a time; a
- * failed batch is logged and retried (its queue rows were not deleted). Off when the interval is
- * 0 or no challenger runs. Stopped, and the batch in flight awaited, before the DataSource closes.
+ * Runs the shadow lane (decideShadowBacklog): a turn of at most `shadowLaneMerchants` merchants
+ * whose live decisions have lingered `shadowLaneLingerMs`, then the next at once while turns come
+ * back full, else after `shadowLaneIntervalMs`. One turn at a time; a failed turn is logged and
+ * retried (its queue rows were not deleted). Off when the interval is 0 or no challenger runs.
+ * Stopped, and the turn in flight awaited, before the DataSource closes.
  */
 @Injectable()
 export class ShadowLaneScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -52,15 +53,18 @@ export class ShadowLaneScheduler implements OnApplicationBootstrap, BeforeApplic
   }
 
   private async drain(): Promise<void> {
-    const batch = this.options.shadowLaneBatch;
+    const take = {
+      merchantsMax: this.options.shadowLaneMerchants,
+      lingerMs: this.options.shadowLaneLingerMs,
+    };
     try {
       for (;;) {
-        const report = await decideShadowBacklog(this.dataSource, this.challengers, { entriesMax: batch });
+        const report = await decideShadowBacklog(this.dataSource, this.challengers, take);
         if (report.taken > 0)
           this.logger.debug(
-            `Shadow lane: ${report.taken} taken, ${report.decided} decided, ${report.coalesced} coalesced`,
+            `Shadow lane: ${report.merchants} merchants, ${report.taken} taken, ${report.decided} decided, ${report.coalesced} coalesced`,
           );
-        if (report.taken < batch || this.stopped) break;
+        if (report.merchants < take.merchantsMax || this.stopped) break;
       }
       this.schedule(this.options.shadowLaneIntervalMs);
     } catch (error) {

@@ -48,14 +48,18 @@ export interface UnderwriterOptions {
   /** Most lines one budget sweep re-decides (`BUDGET_SWEEP_LINES`, 1..1000). */
   readonly budgetSweepLines: number;
   /**
-   * How long the shadow lane waits, wall clock, after a batch that emptied its queue
-   * (`SHADOW_LANE_INTERVAL_MS`; 0 turns the lane off and live decisions stay queued). The longer,
-   * the more of a busy merchant's live decisions one challenger decision covers. See
-   * decideShadowBacklog.
+   * How long the shadow lane waits, wall clock, after a turn that found fewer merchants than it
+   * may take (`SHADOW_LANE_INTERVAL_MS`; 0 turns the lane off and live decisions stay queued).
+   * See decideShadowBacklog.
    */
   readonly shadowLaneIntervalMs: number;
-  /** Most queued live decisions one shadow batch takes (`SHADOW_LANE_BATCH`, 1..10000). */
-  readonly shadowLaneBatch: number;
+  /** Most merchants one shadow-lane turn decides (`SHADOW_LANE_MERCHANTS`, 1..1000). */
+  readonly shadowLaneMerchants: number;
+  /**
+   * How long a merchant's live decisions gather in the queue before the lane decides the newest
+   * (`SHADOW_LANE_LINGER_MS`): one challenger decision per merchant per window.
+   */
+  readonly shadowLaneLingerMs: number;
   readonly databasePoolSize: number;
   readonly redisCommandTimeoutMs: number;
   /** Port of `/health/live`, `/health/ready` and `/metrics` (`UNDERWRITER_HTTP_PORT`, default 3002; 0 or unset in-process = none). */
@@ -79,8 +83,9 @@ export const UNDERWRITER_DEFAULTS = {
   silenceSweepIntervalMs: 60_000,
   budgetSweepIntervalMs: 30_000,
   budgetSweepLines: 1_000,
-  shadowLaneIntervalMs: 2_000,
-  shadowLaneBatch: 2_000,
+  shadowLaneIntervalMs: 250,
+  shadowLaneMerchants: 50,
+  shadowLaneLingerMs: 5_000,
   databasePoolSize: 10,
   redisCommandTimeoutMs: 5_000,
   httpPort: 3002,
@@ -124,7 +129,8 @@ export const underwriterEnvSchema = z.object({
   BUDGET_SWEEP_INTERVAL_MS: wholeNumber(0, 86_400_000, UNDERWRITER_DEFAULTS.budgetSweepIntervalMs),
   BUDGET_SWEEP_LINES: wholeNumber(1, 1_000, UNDERWRITER_DEFAULTS.budgetSweepLines),
   SHADOW_LANE_INTERVAL_MS: wholeNumber(0, 3_600_000, UNDERWRITER_DEFAULTS.shadowLaneIntervalMs),
-  SHADOW_LANE_BATCH: wholeNumber(1, 10_000, UNDERWRITER_DEFAULTS.shadowLaneBatch),
+  SHADOW_LANE_MERCHANTS: wholeNumber(1, 1_000, UNDERWRITER_DEFAULTS.shadowLaneMerchants),
+  SHADOW_LANE_LINGER_MS: wholeNumber(0, 3_600_000, UNDERWRITER_DEFAULTS.shadowLaneLingerMs),
   UNDERWRITER_DATABASE_POOL_SIZE: wholeNumber(2, 100, UNDERWRITER_DEFAULTS.databasePoolSize),
   REDIS_COMMAND_TIMEOUT_MS: wholeNumber(100, 60_000, UNDERWRITER_DEFAULTS.redisCommandTimeoutMs),
   UNDERWRITER_HTTP_PORT: wholeNumber(0, 65_535, UNDERWRITER_DEFAULTS.httpPort),
@@ -150,7 +156,8 @@ export function underwriterOptionsFromEnv(source: EnvSource = process.env): Unde
     budgetSweepIntervalMs: env.BUDGET_SWEEP_INTERVAL_MS,
     budgetSweepLines: env.BUDGET_SWEEP_LINES,
     shadowLaneIntervalMs: env.SHADOW_LANE_INTERVAL_MS,
-    shadowLaneBatch: env.SHADOW_LANE_BATCH,
+    shadowLaneMerchants: env.SHADOW_LANE_MERCHANTS,
+    shadowLaneLingerMs: env.SHADOW_LANE_LINGER_MS,
     databasePoolSize: env.UNDERWRITER_DATABASE_POOL_SIZE,
     redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     httpPort: env.UNDERWRITER_HTTP_PORT,

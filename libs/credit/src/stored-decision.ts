@@ -114,6 +114,10 @@ function parseStored<S extends z.ZodType>(schema: S, value: unknown, field: stri
   );
 }
 
+/** A stored lending position (`inputs.lending`), decoded and checked. Throws naming the bad field. */
+export const storedLendingPosition = (value: unknown): CreditDecisionInput['lending'] =>
+  parseStored(lendingSchema, value, 'lending');
+
 /** The decision's inputs, decoded and checked just after reading. Throws naming the bad field. */
 export function storedDecisionInput(stored: StoredCreditDecision): CreditDecisionInput {
   if (stored.format !== STORED_DECISION_FORMAT)

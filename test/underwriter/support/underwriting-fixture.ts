@@ -54,12 +54,13 @@ export class UnderwritingFixture {
     );
   }
 
-  /** Runs the shadow lane until its queue is empty, as the underwriter app's scheduler does; the reports of every batch. */
-  async drainShadowLane(entriesMax = 1_000): Promise<ShadowLaneReport[]> {
+  /** Runs the shadow lane until its queue is empty (no linger), as the underwriter app's scheduler does; the reports of every turn. */
+  async drainShadowLane(merchantsMax = 50): Promise<ShadowLaneReport[]> {
     const reports: ShadowLaneReport[] = [];
     for (;;) {
       const report = await decideShadowBacklog(this.dataSource, defaultUnderwritingPolicies().challengers, {
-        entriesMax,
+        merchantsMax,
+        lingerMs: 0,
       });
       if (report.taken === 0) return reports;
       reports.push(report);

@@ -1,94 +1,127 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { decideWithBudget, lendingCurrency } from '../decide-with-budget';
 import { CreditPolicy } from '../policy';
-import { storedDecisionInput } from '../stored-decision';
+import { decodeProfileSnapshot } from '../profile-snapshot';
+import { storedLendingPosition } from '../stored-decision';
 import {
-  CREDIT_DECISION_COLUMNS,
-  CreditDecisionRow,
   DecisionRecord,
+  DecisionTrigger,
   insertCreditDecisions,
   latestShadowDecisions,
   shadowLineKey,
-  storedDecisionOfRow,
 } from './credit-decision-store';
 import { uuidFromName } from './deterministic-uuid';
 import { loadPortfolios } from './portfolio-budget-store';
 import { absentProfile } from './profile-reader';
 import { decisionIdOf, decisionRecord } from './underwrite-merchant';
 
-/** Most queued live decisions one shadow batch takes (and one transaction deletes). */
-export const SHADOW_LANE_ENTRIES_MAX = 1_000;
+/** How one turn of the shadow lane takes from its queue. */
+export interface ShadowLaneTake {
+  /** Most merchants one turn decides (one transaction): bounds a turn's work and how long it holds the process. */
+  readonly merchantsMax: number;
+  /**
+   * Only merchants whose oldest queued entry is at least this old (ms) are taken, and then every
+   * entry of theirs: the live decisions of a busy merchant gather for this long and one shadow
+   * decision covers them all. 0: everything queued is ready.
+   */
+  readonly lingerMs: number;
+}
+
+export const SHADOW_LANE_TAKE_DEFAULTS: ShadowLaneTake = { merchantsMax: 50, lingerMs: 5_000 };
 
 /** Merchants decided between two yields of the event loop: the live batches of the same process wait no longer than that. */
-const MERCHANTS_PER_TURN = 25;
+const MERCHANTS_PER_YIELD = 10;
 
 export interface ShadowLaneReport {
   /** Queue entries taken and deleted. */
   readonly taken: number;
+  /** Merchants whose entries were taken. */
+  readonly merchants: number;
   /** Live decisions the challengers decided after (at most one per merchant). */
   readonly decided: number;
   /**
-   * Entries left without a shadow twin: a live decision of a merchant with a newer one in the
-   * same batch, or older than the challenger's newest decision about the merchant.
+   * Entries left without a shadow twin: a live decision of a merchant with a newer one taken
+   * with it, or older than the challenger's newest decision about the merchant.
    */
   readonly coalesced: number;
   /** Shadow decisions stored (decided × challengers, less those stored before). */
   readonly stored: number;
 }
 
-interface QueuedRow {
-  readonly seq: string;
-  readonly decision_id: string;
+interface LiveRow {
   readonly merchant_id: string;
+  readonly trigger_kind: DecisionTrigger['kind'];
+  readonly trigger_source: string;
+  readonly trigger_id: string;
+  readonly profile_found: boolean;
+  readonly decided_at: string;
+  readonly features: unknown;
+  readonly lending: unknown;
 }
-
-type LiveRow = CreditDecisionRow & { readonly trigger_source: string; readonly trigger_id: string };
-const LIVE_COLUMNS = `${CREDIT_DECISION_COLUMNS.split(',')
-  .map((column) => `decision.${column.trim()}`)
-  .join(', ')}, decision.trigger_source, decision.trigger_id`;
 
 /**
  * The shadow lane: the challengers' decisions, made after the live ones commit and off the path
  * from a signal to its `scf.credit-lines.v1` event (a challenger's decision is evaluation, never
- * money: nothing waits for it). One transaction takes up to `entriesMax` queued live decisions
- * (oldest first, FOR UPDATE SKIP LOCKED so several underwriters share the queue), decides each
- * challenger once per merchant, as of the merchant's newest queued live decision, from what that
- * decision stored (its features, lending position and time: the challenger sees exactly what the
- * live policy saw), against the portfolio as last committed, and stores the shadow decisions with
- * the ids they always had (decisionIdOf: the live decision's trigger and the challenger's version).
- * The queue rows are deleted in the same transaction, so a crash leaves them to the next batch.
+ * money: nothing waits for it). One turn is one transaction: it takes every queued entry of up
+ * to `merchantsMax` merchants whose oldest entry has waited `lingerMs` (oldest first; FOR UPDATE
+ * SKIP LOCKED, so several underwriters share the queue), decides each challenger once per
+ * merchant, as of the merchant's newest queued live decision, from what that decision stored (its
+ * features, lending position and time: the challenger sees exactly what the live policy saw),
+ * against the portfolio as last committed, and stores the shadow decisions with the ids they
+ * always had (decisionIdOf: the live decision's trigger and the challenger's version). The queue
+ * rows are deleted in the same transaction, so a crash leaves them to the next turn.
  *
- * Under load a merchant's live decisions come faster than one batch; deciding its newest only is
- * what keeps the lane's cost bounded by the merchants, not the signals (the older ones are counted
- * as `coalesced`: a policy diff pairs the shadow decisions that exist with their live twins).
+ * A busy merchant's live decisions come every fraction of a second; one shadow decision per
+ * linger window covers them (the older ones count as `coalesced`: a policy diff pairs the shadow
+ * decisions that exist with their live twins). That bounds the lane's cost by the merchants, not
+ * the signals, and small turns spread it evenly instead of in bursts that the live decisions
+ * queue behind.
  */
 export async function decideShadowBacklog(
   dataSource: DataSource,
   challengers: readonly CreditPolicy[],
-  { entriesMax = SHADOW_LANE_ENTRIES_MAX }: { readonly entriesMax?: number } = {},
+  take: Partial<ShadowLaneTake> = {},
 ): Promise<ShadowLaneReport> {
-  if (!Number.isInteger(entriesMax) || entriesMax < 1)
-    throw new RangeError(`entriesMax must be a positive integer, got ${entriesMax}`);
-  return dataSource.transaction((manager) => decideShadowBatch(manager, challengers, entriesMax));
+  const { merchantsMax, lingerMs } = { ...SHADOW_LANE_TAKE_DEFAULTS, ...take };
+  if (!Number.isInteger(merchantsMax) || merchantsMax < 1)
+    throw new RangeError(`merchantsMax must be a positive integer, got ${merchantsMax}`);
+  if (!Number.isInteger(lingerMs) || lingerMs < 0)
+    throw new RangeError(`lingerMs must be a whole number of milliseconds, got ${lingerMs}`);
+  return dataSource.transaction((manager) =>
+    decideShadowBatch(manager, challengers, { merchantsMax, lingerMs }),
+  );
 }
 
-/** decideShadowBacklog inside the caller's transaction. */
+/** One turn of decideShadowBacklog inside the caller's transaction. */
 export async function decideShadowBatch(
   manager: EntityManager,
   challengers: readonly CreditPolicy[],
-  entriesMax: number,
+  { merchantsMax, lingerMs }: ShadowLaneTake,
 ): Promise<ShadowLaneReport> {
-  const queued: QueuedRow[] = await manager.query(
+  const queued: Array<{ seq: string; decision_id: string; merchant_id: string }> = await manager.query(
     // A SELECT around the DELETE: TypeORM hands a bare DELETE … RETURNING back as [rows, count].
-    `WITH taken AS (
+    `WITH ready AS (
+       SELECT merchant_id FROM shadow_decision_queue
+       GROUP BY merchant_id
+       HAVING min(enqueued_at) <= clock_timestamp() - make_interval(secs => $2::float8 / 1000)
+       ORDER BY min(seq) LIMIT $1),
+     taken AS (
        DELETE FROM shadow_decision_queue WHERE seq IN (
-         SELECT seq FROM shadow_decision_queue ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+         SELECT queue.seq FROM shadow_decision_queue queue JOIN ready USING (merchant_id)
+         FOR UPDATE OF queue SKIP LOCKED)
        RETURNING seq, decision_id, merchant_id)
      SELECT seq::text AS seq, decision_id, merchant_id FROM taken`,
-    [entriesMax],
+    [merchantsMax, lingerMs],
   );
-  if (queued.length === 0 || challengers.length === 0)
-    return { taken: queued.length, decided: 0, coalesced: queued.length, stored: 0 };
+  const merchantCount = new Set(queued.map((row) => row.merchant_id)).size;
+  const nothing = {
+    taken: queued.length,
+    merchants: merchantCount,
+    decided: 0,
+    coalesced: queued.length,
+    stored: 0,
+  };
+  if (queued.length === 0 || challengers.length === 0) return nothing;
 
   // Two lanes may each hold a different entry of one merchant: the second to lock decides
   // after the first's commit, from the shadow line the first left.
@@ -100,9 +133,11 @@ export async function decideShadowBatch(
     [merchantIds],
   );
   // Each merchant's newest queued live decision (its business time, then the later queued on a
-  // tie), chosen here so that only those rows' features travel.
+  // tie), chosen here so that only those rows' features travel, and only what a decision needs.
   const newest: LiveRow[] = await manager.query(
-    `SELECT DISTINCT ON (decision.merchant_id) ${LIVE_COLUMNS}
+    `SELECT DISTINCT ON (decision.merchant_id) decision.merchant_id, decision.trigger_kind,
+            decision.trigger_source, decision.trigger_id, decision.profile_found,
+            decision.inputs->>'decidedAt' AS decided_at, decision.features, decision.inputs->'lending' AS lending
      FROM unnest($1::uuid[], $2::bigint[]) AS queued(decision_id, seq)
      JOIN credit_decisions decision ON decision.decision_id = queued.decision_id AND NOT decision.shadow
      WHERE decision.inputs->'command'->>'kind' = 'underwrite'
@@ -117,11 +152,13 @@ export async function decideShadowBatch(
   );
 
   const inputs = newest.map((row) => {
-    const input = storedDecisionInput(storedDecisionOfRow(row));
+    const now = row.decided_at;
     return {
       row,
-      input,
-      profile: input.profile ?? absentProfile(input.merchantId, input.now),
+      now,
+      lending: storedLendingPosition(row.lending),
+      profile:
+        row.features === null ? absentProfile(row.merchant_id, now) : decodeProfileSnapshot(row.features),
     };
   });
   const portfolios = await loadPortfolios(
@@ -143,22 +180,22 @@ export async function decideShadowBatch(
 
   const records: DecisionRecord[] = [];
   let decided = 0;
-  for (const [position, { row, input, profile }] of inputs.entries()) {
-    if (position > 0 && position % MERCHANTS_PER_TURN === 0) await yieldToLiveBatches();
+  for (const [position, { row, now, lending, profile }] of inputs.entries()) {
+    if (position > 0 && position % MERCHANTS_PER_YIELD === 0) await yieldToLiveBatches();
     const trigger = { kind: row.trigger_kind, source: row.trigger_source, id: row.trigger_id };
     let decidedAny = false;
     for (const challenger of challengers) {
       const previous = latest.get(shadowLineKey(row.merchant_id, challenger.version));
       // The challenger already decided as of a later instant (a lane that took a newer entry first).
-      if (previous !== undefined && previous.decidedAt > input.now) continue;
+      if (previous !== undefined && previous.decidedAt > now) continue;
       const shadowId = decisionIdOf(trigger, row.merchant_id, challenger.version);
       const decision = decideWithBudget(
         {
           decisionId: shadowId,
           merchantId: row.merchant_id,
-          now: input.now,
+          now,
           profile,
-          lending: input.lending,
+          lending,
           previousLine: previous?.line ?? null,
           newCreditLineId: uuidFromName(`credit-line\n${shadowId}`),
         },
@@ -171,7 +208,13 @@ export async function decideShadowBatch(
     if (decidedAny) decided += 1;
   }
   const stored = (await insertCreditDecisions(manager, records)).size;
-  return { taken: queued.length, decided, coalesced: queued.length - decided, stored };
+  return {
+    taken: queued.length,
+    merchants: merchantCount,
+    decided,
+    coalesced: queued.length - decided,
+    stored,
+  };
 }
 
 const yieldToLiveBatches = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -21,12 +21,14 @@ export class ShadowDecisionQueue1795900000000 implements MigrationInterface {
         merchant_id  text        NOT NULL,
         enqueued_at  timestamptz NOT NULL DEFAULT clock_timestamp()
       )`);
+    // A turn takes every entry of the merchants it picks.
+    await db.query(`CREATE INDEX shadow_decision_queue_by_merchant ON shadow_decision_queue (merchant_id)`);
     await db.query(`
       COMMENT ON TABLE shadow_decision_queue IS
         'Live decisions (credit_decisions.decision_id) whose challenger (shadow) decisions are not yet '
         'made, oldest first. Written in the live decision''s transaction, deleted in the transaction that '
-        'stores the shadow decisions. Under load the lane decides each merchant once per batch, as of its '
-        'newest queued live decision; the older ones of that batch get no shadow twin.'`);
+        'stores the shadow decisions. The lane decides a merchant once its oldest entry has waited a linger '
+        'window, as of its newest queued live decision; the older ones get no shadow twin.'`);
   }
 
   async down(db: QueryRunner): Promise<void> {
