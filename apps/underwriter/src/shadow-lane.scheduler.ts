@@ -13,12 +13,18 @@ import { UNDERWRITER_OPTIONS } from './underwriter-tokens';
 /** After a failed turn (Postgres away), the lane tries again this much later, not at once. */
 const RETRY_DELAY_MS = 5_000;
 
+/** An entry that waited this many linger windows means the lane cannot keep up. */
+const LAGGING_LINGERS = 4;
+
 /**
  * Runs the shadow lane (decideShadowBacklog): a turn of at most `shadowLaneMerchants` merchants
- * whose live decisions have lingered `shadowLaneLingerMs`, then the next at once while turns come
- * back full, else after `shadowLaneIntervalMs`. One turn at a time; a failed turn is logged and
- * retried (its queue rows were not deleted). Off when the interval is 0 or no challenger runs.
- * Stopped, and the turn in flight awaited, before the DataSource closes.
+ * whose live decisions have lingered `shadowLaneLingerMs`, every `shadowLaneIntervalMs`, full or
+ * not. Paced, never back to back: merchants that start lingering together (a burst of trading)
+ * are spread over several intervals instead of decided in one burst that the live batches queue
+ * behind. So the lane decides at most merchants ÷ interval (100 a second by default); one that
+ * falls far behind its linger window says so in the log. One turn at a time; a failed turn is
+ * logged and retried (its queue rows were not deleted). Off when the interval is 0 or no
+ * challenger runs. Stopped, and the turn in flight awaited, before the DataSource closes.
  */
 @Injectable()
 export class ShadowLaneScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -47,28 +53,30 @@ export class ShadowLaneScheduler implements OnApplicationBootstrap, BeforeApplic
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = this.drain().finally(() => (this.running = undefined));
+      this.running = this.turn().finally(() => (this.running = undefined));
     }, delayMs);
     this.timer.unref();
   }
 
-  private async drain(): Promise<void> {
+  private async turn(): Promise<void> {
     const take = {
       merchantsMax: this.options.shadowLaneMerchants,
       lingerMs: this.options.shadowLaneLingerMs,
     };
     try {
-      for (;;) {
-        const report = await decideShadowBacklog(this.dataSource, this.challengers, take);
-        if (report.taken > 0)
-          this.logger.debug(
-            `Shadow lane: ${report.merchants} merchants, ${report.taken} taken, ${report.decided} decided, ${report.coalesced} coalesced`,
-          );
-        if (report.merchants < take.merchantsMax || this.stopped) break;
-      }
+      const report = await decideShadowBacklog(this.dataSource, this.challengers, take);
+      if (report.taken > 0)
+        this.logger.debug(
+          `Shadow lane: ${report.merchants} merchants, ${report.taken} taken, ${report.decided} decided, ${report.coalesced} coalesced`,
+        );
+      if (report.oldestWaitMs > LAGGING_LINGERS * Math.max(take.lingerMs, this.options.shadowLaneIntervalMs))
+        this.logger.warn(
+          `Shadow lane is behind: an entry waited ${report.oldestWaitMs} ms; raise SHADOW_LANE_MERCHANTS ` +
+            `(a turn decides at most ${take.merchantsMax} merchants, every ${this.options.shadowLaneIntervalMs} ms)`,
+        );
       this.schedule(this.options.shadowLaneIntervalMs);
     } catch (error) {
-      this.logger.error(`Shadow lane batch failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(`Shadow lane turn failed: ${error instanceof Error ? error.message : String(error)}`);
       this.schedule(RETRY_DELAY_MS);
     }
   }

@@ -48,9 +48,8 @@ export interface UnderwriterOptions {
   /** Most lines one budget sweep re-decides (`BUDGET_SWEEP_LINES`, 1..1000). */
   readonly budgetSweepLines: number;
   /**
-   * How long the shadow lane waits, wall clock, after a turn that found fewer merchants than it
-   * may take (`SHADOW_LANE_INTERVAL_MS`; 0 turns the lane off and live decisions stay queued).
-   * See decideShadowBacklog.
+   * How long the shadow lane waits, wall clock, between two turns (`SHADOW_LANE_INTERVAL_MS`; 0
+   * turns the lane off and live decisions stay queued). See ShadowLaneScheduler.
    */
   readonly shadowLaneIntervalMs: number;
   /** Most merchants one shadow-lane turn decides (`SHADOW_LANE_MERCHANTS`, 1..1000). */
@@ -84,7 +83,7 @@ export const UNDERWRITER_DEFAULTS = {
   budgetSweepIntervalMs: 30_000,
   budgetSweepLines: 1_000,
   shadowLaneIntervalMs: 250,
-  shadowLaneMerchants: 50,
+  shadowLaneMerchants: 25,
   shadowLaneLingerMs: 5_000,
   databasePoolSize: 10,
   redisCommandTimeoutMs: 5_000,

@@ -27,7 +27,7 @@ export interface ShadowLaneTake {
   readonly lingerMs: number;
 }
 
-export const SHADOW_LANE_TAKE_DEFAULTS: ShadowLaneTake = { merchantsMax: 50, lingerMs: 5_000 };
+export const SHADOW_LANE_TAKE_DEFAULTS: ShadowLaneTake = { merchantsMax: 25, lingerMs: 5_000 };
 
 /** Merchants decided between two yields of the event loop: the live batches of the same process wait no longer than that. */
 const MERCHANTS_PER_YIELD = 10;
@@ -46,6 +46,8 @@ export interface ShadowLaneReport {
   readonly coalesced: number;
   /** Shadow decisions stored (decided × challengers, less those stored before). */
   readonly stored: number;
+  /** How long the oldest entry taken had waited (ms; 0 when none): far past the linger window, the lane is behind. */
+  readonly oldestWaitMs: number;
 }
 
 interface LiveRow {
@@ -74,8 +76,8 @@ interface LiveRow {
  * A busy merchant's live decisions come every fraction of a second; one shadow decision per
  * linger window covers them (the older ones count as `coalesced`: a policy diff pairs the shadow
  * decisions that exist with their live twins). That bounds the lane's cost by the merchants, not
- * the signals, and small turns spread it evenly instead of in bursts that the live decisions
- * queue behind.
+ * the signals, and small, paced turns (ShadowLaneScheduler's) spread it evenly instead of in
+ * bursts that the live decisions queue behind.
  */
 export async function decideShadowBacklog(
   dataSource: DataSource,
@@ -98,9 +100,10 @@ export async function decideShadowBatch(
   challengers: readonly CreditPolicy[],
   { merchantsMax, lingerMs }: ShadowLaneTake,
 ): Promise<ShadowLaneReport> {
-  const queued: Array<{ seq: string; decision_id: string; merchant_id: string }> = await manager.query(
-    // A SELECT around the DELETE: TypeORM hands a bare DELETE … RETURNING back as [rows, count].
-    `WITH ready AS (
+  const queued: Array<{ seq: string; decision_id: string; merchant_id: string; waited_ms: number }> =
+    await manager.query(
+      // A SELECT around the DELETE: TypeORM hands a bare DELETE … RETURNING back as [rows, count].
+      `WITH ready AS (
        SELECT merchant_id FROM shadow_decision_queue
        GROUP BY merchant_id
        HAVING min(enqueued_at) <= clock_timestamp() - make_interval(secs => $2::float8 / 1000)
@@ -109,17 +112,21 @@ export async function decideShadowBatch(
        DELETE FROM shadow_decision_queue WHERE seq IN (
          SELECT queue.seq FROM shadow_decision_queue queue JOIN ready USING (merchant_id)
          FOR UPDATE OF queue SKIP LOCKED)
-       RETURNING seq, decision_id, merchant_id)
-     SELECT seq::text AS seq, decision_id, merchant_id FROM taken`,
-    [merchantsMax, lingerMs],
-  );
+       RETURNING seq, decision_id, merchant_id, enqueued_at)
+     SELECT seq::text AS seq, decision_id, merchant_id,
+            (extract(epoch FROM clock_timestamp() - enqueued_at) * 1000)::float8 AS waited_ms
+     FROM taken`,
+      [merchantsMax, lingerMs],
+    );
   const merchantCount = new Set(queued.map((row) => row.merchant_id)).size;
+  const oldestWaitMs = Math.round(queued.reduce((oldest, row) => Math.max(oldest, row.waited_ms), 0));
   const nothing = {
     taken: queued.length,
     merchants: merchantCount,
     decided: 0,
     coalesced: queued.length,
     stored: 0,
+    oldestWaitMs,
   };
   if (queued.length === 0 || challengers.length === 0) return nothing;
 
@@ -214,6 +221,7 @@ export async function decideShadowBatch(
     decided,
     coalesced: queued.length - decided,
     stored,
+    oldestWaitMs,
   };
 }
 
