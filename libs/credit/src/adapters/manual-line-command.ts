@@ -1,9 +1,8 @@
 import { enqueueOutbox } from '@lendstream/messaging';
 import type { MerchantProfile } from '@lendstream/profile';
 import type { EntityManager } from 'typeorm';
-import { CreditLineEventType, CreditLineState } from '../credit-line-state';
+import { CreditLineEventType, CreditLineState, sameCreditLineState } from '../credit-line-state';
 import { Portfolios } from '../decide-with-budget';
-import { canonicalJson, toJsonSafe } from '../json-safe';
 import type { ManualUnfreezeError } from '../manual-freeze';
 import { CreditPolicy } from '../policy';
 import { toStoredDecision } from '../stored-decision';
@@ -122,12 +121,10 @@ export async function applyManualLineCommand(
     profileFound: unfreezing && request.profile !== null,
     reasons: next.reasons,
   });
-  if (sameLine(line, next)) await touchCreditLine(manager, merchantId, now);
+  if (sameCreditLineState(line, next)) await touchCreditLine(manager, merchantId, now);
   else await saveCreditLine(manager, next, now);
   const event = creditLineEvent(decision, UNDERWRITER_SOURCE);
   if (event !== null) await enqueueOutbox(manager, [event]);
   return { kind: 'applied', decisionId, event: decision.event, before: line, after: next };
 }
 
-const sameLine = (a: CreditLineState, b: CreditLineState): boolean =>
-  canonicalJson(toJsonSafe(a)) === canonicalJson(toJsonSafe(b));

@@ -1,8 +1,7 @@
 import type { MerchantProfile } from '@lendstream/profile';
-import { CreditDecision, decideCredit } from '../credit-decision';
+import { assessForDecision, CreditDecision, decideCredit } from '../credit-decision';
 import { CreditLineState } from '../credit-line-state';
 import { Portfolios } from '../decide-with-budget';
-import { evaluateCredit } from '../evaluate-policy';
 import { BudgetStanding } from '../fit-to-budget';
 import { LendingPosition } from '../freeze-triggers';
 import { CreditPolicy } from '../policy';
@@ -57,9 +56,12 @@ export function decideManualCommand(
     );
   const standingAt = (score: number) =>
     portfolio.book.standingOf({ merchantId, score }, portfolio.budgetMinor);
-  const freshScore = evaluateCredit(profile, policy, { now: input.now, lending }).score;
-  const decision = decide(standingAt(freshScore));
+  // The budget plays no part in the assessment: both passes decide on this one (as decideWithBudget).
+  const assessment = assessForDecision({ ...input, profile, lending, budget: null }, policy);
+  const decideAt = (score: number): CreditDecision =>
+    decideCredit({ ...input, lending, budget: standingAt(score) }, policy, assessment);
+  const decision = decideAt(assessment.score);
   const storedScore = decision.next?.score;
-  if (storedScore === undefined || storedScore === freshScore) return decision;
-  return decide(standingAt(storedScore));
+  if (storedScore === undefined || storedScore === assessment.score) return decision;
+  return decideAt(storedScore);
 }
