@@ -854,7 +854,8 @@ export class ChaosRun {
       const behind = lags.filter((lag) => lag.committed < lag.end).length;
       const [pending] = await this.db.query(
         `SELECT (SELECT count(*) FROM outbox WHERE published_at IS NULL)::int AS unsent,
-                (SELECT count(*) FROM loans WHERE status = 'PENDING_DISBURSEMENT')::int AS unpaid`,
+                (SELECT count(*) FROM loans WHERE status = 'PENDING_DISBURSEMENT')::int AS unpaid,
+                (SELECT count(*) FROM shadow_decision_queue)::int AS unshadowed`,
       );
       // The review has accrued every active loan up to the business clock.
       const unaccrued = (await this.loansBehind(this.businessNow)).length;
@@ -863,13 +864,16 @@ export class ChaosRun {
         behind === 0 &&
         pending.unsent === 0 &&
         pending.unpaid === 0 &&
+        // The challengers decide after a linger window (the shadow lane): their decisions are
+        // writes too, and a snapshot taken before them would see them arrive later.
+        pending.unshadowed === 0 &&
         unaccrued === 0 &&
         state === previous
       )
         return;
       if (Date.now() > deadline)
         throw new Error(
-          `the services did not settle in ${timeoutMs} ms: ${behind} partitions behind, ${pending.unsent} outbox rows unsent, ${pending.unpaid} loans awaiting treasury, ${unaccrued} loans not accrued to ${this.businessNow}`,
+          `the services did not settle in ${timeoutMs} ms: ${behind} partitions behind, ${pending.unsent} outbox rows unsent, ${pending.unpaid} loans awaiting treasury, ${pending.unshadowed} live decisions awaiting the shadow lane, ${unaccrued} loans not accrued to ${this.businessNow}`,
         );
       previous = state;
       await sleep(QUIESCE_POLL_MS);
