@@ -232,6 +232,10 @@ export class ChaosRun {
       settings: { delayMs: 200, failShareBps: 500, seed: String(this.sizes.seed) },
       confirmationTime: 'request',
       drainTimeoutMs: 0,
+      // When the broker restart crashes its consumer, the restarted one waits for the old
+      // member's session to end before the group lets it in; 30 s of unconfirmed loans is the
+      // likely reason a CI-size run once had no repayment at all to check.
+      sessionTimeoutMs: 10_000,
     });
     await this.treasury.start();
     this.producer = createKafkaClient({ brokers: this.brokers, clientId: 'lendstream-chaos-load' }).producer({

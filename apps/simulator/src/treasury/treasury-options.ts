@@ -36,6 +36,13 @@ export interface SimulatedTreasuryOptions {
   readonly maxFetchWaitMs?: number;
   /** Most confirmations in one publish call (default 500). */
   readonly maxEventsPerPublish?: number;
+  /**
+   * The group evicts the treasury's consumer when it has not heard from it for this long
+   * (default 30 s, at least 9 s: three heartbeats). A consumer that crashed and restarted joins
+   * as a new member, and the group waits for the old one's session to end first: a shorter
+   * session shortens that stall (the chaos run's broker restarts).
+   */
+  readonly sessionTimeoutMs?: number;
   /** Backoff between attempts to publish confirmations the broker did not take. */
   readonly retry?: RetryPolicy;
   /** Called with every confirmation once the broker acknowledged it (the demo and tests watch here). */
@@ -104,6 +111,9 @@ const optionsSchema = z.object({
   drainTimeoutMs: wholeNumber(0, 300_000).default(TREASURY_DEFAULTS.drainTimeoutMs),
   maxFetchWaitMs: wholeNumber(0, 30_000).default(TREASURY_DEFAULTS.maxFetchWaitMs),
   maxEventsPerPublish: wholeNumber(1, 10_000).default(TREASURY_DEFAULTS.maxEventsPerPublish),
+  sessionTimeoutMs: wholeNumber(3 * TREASURY_DEFAULTS.heartbeatIntervalMs, 300_000).default(
+    TREASURY_DEFAULTS.sessionTimeoutMs,
+  ),
 });
 
 /** Validates the options and fills in the defaults; throws InvalidTreasuryOptionsError naming what is wrong. */
@@ -126,7 +136,7 @@ export function resolveTreasuryOptions(options: SimulatedTreasuryOptions): Resol
     topicNamespace: parsed.topicNamespace,
     groupId: parsed.groupId ?? defaultTreasuryGroupId(parsed.topicNamespace),
     logger: options.logger ?? createConsoleLogger('warn'),
-    sessionTimeoutMs: TREASURY_DEFAULTS.sessionTimeoutMs,
+    sessionTimeoutMs: parsed.sessionTimeoutMs,
     heartbeatIntervalMs: TREASURY_DEFAULTS.heartbeatIntervalMs,
     commitIntervalMs: TREASURY_DEFAULTS.commitIntervalMs,
     retry: options.retry ?? DEFAULT_RETRY_POLICY,
