@@ -234,37 +234,8 @@ export function storedDecisionOfRow(row: CreditDecisionRow): StoredCreditDecisio
 /** Most decisions one page of a scan reads. */
 export const DECISION_PAGE_SIZE_MAX = 1_000;
 
-/**
- * The line a challenger policy would hold now: the resulting state of its newest shadow
- * decision about the merchant, so that a shadow policy evolves its own line (hysteresis,
- * freezes) as it would have live. Null when it never granted one.
- */
-export async function latestShadowLine(
-  manager: EntityManager,
-  merchantId: string,
-  policyVersion: string,
-): Promise<CreditLineState | null> {
-  return (
-    (await latestShadowLines(manager, [merchantId], [policyVersion])).get(
-      shadowLineKey(merchantId, policyVersion),
-    ) ?? null
-  );
-}
-
 export const shadowLineKey = (merchantId: string, policyVersion: string): string =>
   `${merchantId}\n${policyVersion}`;
-
-/** latestShadowLine for every merchant × policy version, keyed by shadowLineKey; absent when none. One statement, one index probe each. */
-export async function latestShadowLines(
-  manager: EntityManager,
-  merchantIds: readonly string[],
-  policyVersions: readonly string[],
-): Promise<Map<string, CreditLineState>> {
-  const lines = new Map<string, CreditLineState>();
-  for (const [key, { line }] of await latestShadowDecisions(manager, merchantIds, policyVersions))
-    if (line !== null) lines.set(key, line);
-  return lines;
-}
 
 /** A policy's newest shadow decision about a merchant: when it was made as of, and the line it left (null: none). */
 export interface LatestShadowDecision {

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { assertCreditLineState, CreditLineState } from '../credit-line-state';
 import { newestLiveDecisionTimes } from './credit-decision-store';
 import { CREDIT_LINE_COLUMNS, CreditLineRow, lineFromRow, lineParameters } from './credit-line-row';
+import { lockMerchantsInOrder } from './merchant-locks';
 
 /** A merchant's line under lock, with the business time of the newest decision about it. */
 export interface LockedLine {
@@ -31,14 +32,7 @@ export async function lockCreditLines(
     merchantIds.map((merchantId) => [merchantId, { line: null, lastDecidedAt: null, version: null }]),
   );
   if (merchantIds.length === 0) return locked;
-  // One order for every locker (code-unit order, sorted here), so two batches never deadlock.
-  const ordered = [...new Set(merchantIds)].sort();
-  await manager.query(
-    `SELECT pg_advisory_xact_lock(hashtextextended('credit-line:' || merchant_id, 0))
-     FROM unnest($1::text[]) WITH ORDINALITY AS wanted(merchant_id, position)
-     ORDER BY position`,
-    [ordered],
-  );
+  await lockMerchantsInOrder(manager, 'credit-line', merchantIds);
   const rows: Array<CreditLineRow & { version: string }> = await manager.query(
     `SELECT ${CREDIT_LINE_COLUMNS}, version::text AS version FROM credit_lines WHERE merchant_id = ANY($1::text[])
      ORDER BY merchant_id COLLATE "C" FOR UPDATE`,

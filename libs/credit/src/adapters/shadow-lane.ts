@@ -11,6 +11,7 @@ import {
   shadowLineKey,
 } from './credit-decision-store';
 import { uuidFromName } from './deterministic-uuid';
+import { lockMerchantsInOrder } from './merchant-locks';
 import { loadPortfolios } from './portfolio-budget-store';
 import { absentProfile } from './profile-reader';
 import { decisionIdOf, decisionRecord } from './underwrite-merchant';
@@ -132,12 +133,10 @@ export async function decideShadowBatch(
 
   // Two lanes may each hold a different entry of one merchant: the second to lock decides
   // after the first's commit, from the shadow line the first left.
-  const merchantIds = [...new Set(queued.map((row) => row.merchant_id))].sort();
-  await manager.query(
-    `SELECT pg_advisory_xact_lock(hashtextextended('shadow-line:' || merchant_id, 0))
-     FROM unnest($1::text[]) WITH ORDINALITY AS wanted(merchant_id, position)
-     ORDER BY position`,
-    [merchantIds],
+  await lockMerchantsInOrder(
+    manager,
+    'shadow-line',
+    queued.map((row) => row.merchant_id),
   );
   // Each merchant's newest queued live decision (its business time, then the later queued on a
   // tie), chosen here so that only those rows' features travel, and only what a decision needs.
