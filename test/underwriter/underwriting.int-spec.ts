@@ -19,6 +19,7 @@ import {
   BUDGET_SWEEP_SOURCE,
   DecisionTimeMovedError,
   defaultUnderwritingPolicies,
+  MOVING_FIRST_MIN_MERCHANTS,
   readDecisionPageById,
   storedDecisionOfRow,
   sweepSilentLines,
@@ -368,6 +369,61 @@ describe('a batch of decisions (real Postgres and Redis)', () => {
     const outcomes = await batched.service.underwriteSignals(signalsOf(1));
     expect(outcomes.every((outcome) => outcome.kind === 'duplicate')).toBe(true);
     expect(await decisionsOf(batched)).toEqual(before);
+  });
+});
+
+describe('lines forecast to move go first (real Postgres and Redis)', () => {
+  let fixture: UnderwritingFixture;
+  const events = simulatedEvents('uw-moving-first', STEADY_MIX, MOVING_FIRST_MIN_MERCHANTS + 8, 61);
+  const merchants = merchantsOf(events);
+  const asOf = (day: number) => new Date(dayStartMs(day) - 1).toISOString();
+
+  beforeAll(async () => {
+    fixture = await UnderwritingFixture.create('moving_first', BUDGET_500M_YUAN);
+    await applyToStore(fixture.store, fixture.log, events);
+  });
+  afterAll(() => fixture?.cleanup());
+
+  it('commits the decisions that move a line in a transaction of their own, before the ones that confirm a line', async () => {
+    const granted = await fixture.service.underwriteSignals(merchants.map((id) => profileSignal(id, asOf(60))));
+    const grantedLines = granted.filter((outcome) => outcome.kind === 'decided' && outcome.line !== null);
+    expect(grantedLines.length).toBeGreaterThanOrEqual(MOVING_FIRST_MIN_MERCHANTS);
+    // Three lines at half the size the policy offers: the next decision moves them back.
+    const tampered: string[] = (
+      await fixture.dataSource.query(
+        `UPDATE credit_lines SET limit_minor = limit_minor / 2, available_minor = available_minor / 2,
+           requested_limit_minor = requested_limit_minor / 2
+         WHERE merchant_id IN (SELECT merchant_id FROM credit_lines ORDER BY merchant_id LIMIT 3)
+         RETURNING merchant_id`,
+      )
+    )[0].map((row: { merchant_id: string }) => row.merchant_id);
+
+    const signals = merchants.map((id) => profileSignal(id, asOf(60)));
+    const outcomes = await fixture.service.underwriteSignals(signals);
+
+    // Every merchant decided, the outcomes in the signals' order.
+    expect(outcomes).toHaveLength(merchants.length);
+    const rows: Array<{ decision_id: string; merchant_id: string; event_type: string | null; tx: string; at: Date }> =
+      await fixture.dataSource.query(
+        `SELECT decision_id, merchant_id, event_type, xmin::text AS tx, recorded_at AS at FROM credit_decisions
+         WHERE NOT shadow AND trigger_id = ANY($1::text[])`,
+        [signals.map((signal) => signal.id)],
+      );
+    const byId = new Map(rows.map((row) => [row.decision_id, row]));
+    outcomes.forEach((outcome, index) => {
+      expect(outcome.kind).toBe('decided');
+      expect(byId.get((outcome as { decisionId: string }).decisionId)?.merchant_id).toBe(merchants[index]);
+    });
+    const moved = rows.filter((row) => row.event_type !== null);
+    const confirmed = rows.filter((row) => row.event_type === null);
+    expect(moved.map((row) => row.merchant_id).sort()).toEqual([...tampered].sort());
+    expect(moved.every((row) => row.event_type === 'credit-line.adjusted')).toBe(true);
+    expect(new Set(moved.map((row) => row.tx)).size).toBe(1);
+    expect(new Set(confirmed.map((row) => row.tx)).size).toBe(1);
+    expect(moved[0]!.tx).not.toBe(confirmed[0]!.tx);
+    const lastMoved = Math.max(...moved.map((row) => row.at.getTime()));
+    expect(confirmed.every((row) => row.at.getTime() > lastMoved)).toBe(true);
+    expect(await fixture.outboxTypes(tampered[0]!)).toEqual(['credit-line.granted', 'credit-line.adjusted']);
   });
 });
 

@@ -2,7 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Topics } from '@lendstream/contracts';
 import type { BatchOutcome, InboundBatch } from '@lendstream/messaging';
-import { LoanEvent, UnderwritingService } from '@lendstream/credit';
+import { CoalescingUnderwriter, LoanEvent } from '@lendstream/credit';
 import { BudgetSweepScheduler, mayFreeHeadroom } from './budget-sweep.scheduler';
 import { decisionLatencies } from './decision-latency';
 import { rejectedTriggers } from './rejected-triggers';
@@ -24,7 +24,7 @@ const LOAN_EVENT_TYPES = new Set<string>([
 @Controller()
 export class LoanEventController {
   constructor(
-    private readonly underwriting: UnderwritingService,
+    private readonly underwriting: CoalescingUnderwriter,
     private readonly budgetSweep: BudgetSweepScheduler,
     @Inject(DECISION_LATENCY) private readonly decisionLatency: DecisionLatency,
   ) {}

@@ -2,7 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Topics, type CloudEvent } from '@lendstream/contracts';
 import type { BatchOutcome, InboundBatch } from '@lendstream/messaging';
-import { UnderwritingService } from '@lendstream/credit';
+import { CoalescingUnderwriter } from '@lendstream/credit';
 import { BudgetSweepScheduler, mayFreeHeadroom } from './budget-sweep.scheduler';
 import { decisionLatencies } from './decision-latency';
 import { rejectedTriggers } from './rejected-triggers';
@@ -16,7 +16,7 @@ import { DECISION_LATENCY, type DecisionLatency } from './underwriter-observabil
 @Controller()
 export class ProfileSignalController {
   constructor(
-    private readonly underwriting: UnderwritingService,
+    private readonly underwriting: CoalescingUnderwriter,
     private readonly budgetSweep: BudgetSweepScheduler,
     @Inject(DECISION_LATENCY) private readonly decisionLatency: DecisionLatency,
   ) {}

@@ -74,7 +74,9 @@ export const UNDERWRITER_DEFAULTS = {
   groupId: 'lendstream-underwriter',
   clientId: 'lendstream-underwriter',
   batchSize: 2_000,
-  partitionsConsumedConcurrently: 3,
+  // Every partition of both input topics (6 each by default) at once: the batches of a fetch are
+  // then decided together, in one transaction (CoalescingUnderwriter), not three at a time.
+  partitionsConsumedConcurrently: 12,
   groupMembers: 1,
   /** 500 million yuan in fen: the size of the allocation Alibaba once sold out in 28 minutes. */
   portfolioBudgetMinor: '50000000000',

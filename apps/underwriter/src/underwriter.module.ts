@@ -18,6 +18,7 @@ import { UNDERWRITER_OPTIONS } from './underwriter-tokens';
 import {
   PortfolioBudgetSeeder,
   SilenceSweepScheduler,
+  coalescingUnderwriterProvider,
   underwritingServiceProvider,
 } from './underwriting.providers';
 
@@ -49,6 +50,7 @@ export class UnderwriterModule {
         profileReaderProvider,
         UnderwriterRedisShutdown,
         underwritingServiceProvider,
+        coalescingUnderwriterProvider,
         PortfolioBudgetSeeder,
         SilenceSweepScheduler,
         BudgetSweepScheduler,

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
+  CoalescingUnderwriter,
   defaultUnderwritingPolicies,
   ProfileReader,
   seedPortfolioBudget,
@@ -22,6 +23,13 @@ export const underwritingServiceProvider: Provider = {
   inject: [DataSource, UNDERWRITER_PROFILES],
   useFactory: (dataSource: DataSource, profiles: ProfileReader) =>
     new UnderwritingService(dataSource, profiles, defaultUnderwritingPolicies()),
+};
+
+/** What the consumers decide through: the batches of one fetch, every partition's, as one transaction (group commit). */
+export const coalescingUnderwriterProvider: Provider = {
+  provide: CoalescingUnderwriter,
+  inject: [UnderwritingService],
+  useFactory: (underwriting: UnderwritingService) => new CoalescingUnderwriter(underwriting),
 };
 
 /** Seeds the portfolio budget from configuration before the first signal is consumed (bootstrap runs before listen). */

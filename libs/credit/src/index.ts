@@ -20,6 +20,7 @@ export * from './allocate-budget';
 export * from './fit-to-budget';
 export * from './portfolio-book';
 export * from './decide-with-budget';
+export * from './line-move-forecast';
 export * from './json-safe';
 export * from './profile-snapshot';
 export * from './credit-decision';

@@ -60,6 +60,39 @@ export async function lockCreditLine(manager: EntityManager, merchantId: string)
   return (await lockCreditLines(manager, [merchantId])).get(merchantId)!;
 }
 
+/** A merchant's line as last committed, read without a lock (see peekCreditLines). */
+export interface PeekedLine {
+  readonly line: CreditLineState | null;
+  /** As LockedLine.lastDecidedAt; null when the merchant was never decided. */
+  readonly lastDecidedAt: string | null;
+}
+
+/**
+ * Each merchant's line and the business time of its newest decision (as LockedLine defines
+ * it), read without a lock: hints for preparing a batch (the instant to decide as of, the line a
+ * forecast starts from), every one re-checked under the lock. Every merchant asked for is in the
+ * result.
+ */
+export async function peekCreditLines(
+  manager: EntityManager,
+  merchantIds: readonly string[],
+): Promise<Map<string, PeekedLine>> {
+  const peeked = new Map<string, PeekedLine>(
+    merchantIds.map((merchantId) => [merchantId, { line: null, lastDecidedAt: null }]),
+  );
+  if (merchantIds.length === 0) return peeked;
+  const rows: CreditLineRow[] = await manager.query(
+    `SELECT ${CREDIT_LINE_COLUMNS} FROM credit_lines WHERE merchant_id = ANY($1::text[])`,
+    [merchantIds],
+  );
+  for (const row of rows)
+    peeked.set(row.merchant_id, { line: lineFromRow(row), lastDecidedAt: row.last_decided_at.toISOString() });
+  const withoutLine = merchantIds.filter((merchantId) => peeked.get(merchantId)!.line === null);
+  for (const [merchantId, decidedAt] of await newestLiveDecisionTimes(manager, withoutLine))
+    peeked.set(merchantId, { line: null, lastDecidedAt: decidedAt });
+  return peeked;
+}
+
 /**
  * The business time of the newest decision about each merchant (as LockedLine.lastDecidedAt
  * defines it), read without a lock: hints, re-checked under the lock. Merchants never decided
@@ -69,15 +102,9 @@ export async function lastDecidedAtOfMany(
   manager: EntityManager,
   merchantIds: readonly string[],
 ): Promise<Map<string, string>> {
-  if (merchantIds.length === 0) return new Map();
-  const rows: Array<{ merchant_id: string; last_decided_at: Date }> = await manager.query(
-    `SELECT merchant_id, last_decided_at FROM credit_lines WHERE merchant_id = ANY($1::text[])`,
-    [merchantIds],
-  );
-  const decided = new Map(rows.map((row) => [row.merchant_id, row.last_decided_at.toISOString()]));
-  const withoutLine = merchantIds.filter((merchantId) => !decided.has(merchantId));
-  for (const [merchantId, decidedAt] of await newestLiveDecisionTimes(manager, withoutLine))
-    decided.set(merchantId, decidedAt);
+  const decided = new Map<string, string>();
+  for (const [merchantId, { lastDecidedAt }] of await peekCreditLines(manager, merchantIds))
+    if (lastDecidedAt !== null) decided.set(merchantId, lastDecidedAt);
   return decided;
 }
 

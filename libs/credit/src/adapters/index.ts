@@ -9,6 +9,7 @@ export * from './credit-decision-store';
 export * from './profile-reader';
 export * from './underwrite-merchant';
 export * from './underwriting-service';
+export * from './coalescing-underwriter';
 export * from './silence-sweep';
 export * from './budget-sweep';
 export * from './latest-live-decisions';

@@ -1,8 +1,9 @@
 import { DeadLetterReason, type CloudEvent } from '@lendstream/contracts';
 import type { DataSource } from 'typeorm';
 import { CHALLENGER_POLICY_VERSIONS, livePolicy, policyByVersion } from '../policy-registry';
-import { lastDecidedAtOfMany } from './credit-line-store';
-import { ProfileReader } from './profile-reader';
+import { forecastsLineMove } from '../line-move-forecast';
+import { peekCreditLines } from './credit-line-store';
+import { absentProfile, ProfileReader } from './profile-reader';
 import {
   BudgetContendedError,
   BudgetMode,
@@ -137,24 +138,55 @@ export class UnderwritingService {
   }
 
   /**
-   * One transaction for a chunk of merchants, its profiles read just before. A merchant decided
-   * meanwhile as of a later instant (its loan event and its profile signal arrive on two topics,
-   * handled side by side) makes the transaction roll back with DecisionTimeMovedError; the chunk
-   * is then prepared again from the newer decision, a few times, before the error goes to the
-   * transport's retry.
+   * A chunk of merchants, their profiles and lines read first, in at most two transactions: the
+   * merchants whose line the live policy forecasts to move (forecastsLineMove), then the rest.
+   * Most signals of a busy merchant only confirm its line, and writing their decisions is most
+   * of a batch's time; committed first and alone, the few decisions that raise an event reach
+   * the outbox without waiting for them. Each merchant's decision, lines, inbox and outbox rows
+   * still commit together; a failure of the second transaction leaves the first committed, and
+   * the transport's retry finds its triggers in the inbox. Below MOVING_FIRST_MIN_MERCHANTS
+   * (or when the forecast puts every merchant on one side) the chunk is one transaction.
+   */
+  private async underwriteChunk(
+    merchants: ReadonlyArray<MerchantSignals<DecisionTriggerEvent>>,
+  ): Promise<UnderwritingOutcome[]> {
+    const forecast = merchants.length >= MOVING_FIRST_MIN_MERCHANTS;
+    const prepared = await this.prepare(merchants, { forecast });
+    const moving = prepared.filter((entry) => entry.forecastMove).map(({ index }) => index);
+    if (moving.length === 0 || moving.length === merchants.length)
+      return this.commitChunk(merchants, prepared.map(({ request }) => request));
+    const quiet = prepared.filter((entry) => !entry.forecastMove).map(({ index }) => index);
+    const outcomes: UnderwritingOutcome[] = new Array(merchants.length);
+    for (const part of [moving, quiet]) {
+      const decided = await this.commitChunk(
+        part.map((index) => merchants[index]!),
+        part.map((index) => prepared[index]!.request),
+      );
+      part.forEach((index, position) => (outcomes[index] = decided[position]!));
+    }
+    return outcomes;
+  }
+
+  /**
+   * One transaction for a chunk of merchants, decided from `requests` (prepared just before). A
+   * merchant decided meanwhile as of a later instant (its loan event and its profile signal
+   * arrive on two topics, handled side by side) makes the transaction roll back with
+   * DecisionTimeMovedError; the chunk is then prepared again from the newer decision, a few
+   * times, before the error goes to the transport's retry.
    *
    * The budget is taken optimistically first (BudgetMode): the partitions' batches then commit
    * side by side instead of queueing on the budget row for the whole of each other's writes. A
    * batch that finds the budget binding (BudgetContendedError) is decided again at once with
    * the budget locked first, which always completes.
    */
-  private async underwriteChunk(
+  private async commitChunk(
     merchants: ReadonlyArray<MerchantSignals<DecisionTriggerEvent>>,
+    prepared: readonly UnderwritingRequest[],
   ): Promise<UnderwritingOutcome[]> {
     let budgetMode: BudgetMode = 'optimistic';
     let decisionTimeMoves = 0;
+    let requests = prepared;
     for (;;) {
-      const requests = await this.prepare(merchants);
       try {
         return await this.dataSource.transaction((manager) =>
           underwriteBatchInTransaction(manager, requests, this.policies, budgetMode),
@@ -163,32 +195,61 @@ export class UnderwritingService {
         if (error instanceof BudgetContendedError && budgetMode === 'optimistic') budgetMode = 'locked';
         else if (!(error instanceof DecisionTimeMovedError) || ++decisionTimeMoves >= DECISION_TIME_ATTEMPTS)
           throw error;
+        else requests = (await this.prepare(merchants, { forecast: false })).map(({ request }) => request);
       }
     }
   }
 
+  /**
+   * Each merchant's request, in order: the instant to decide as of (its newest trigger's, or its
+   * newest decision's if later) and its profile as of then; with `forecast`, whether the live
+   * policy forecasts its line to move (from the line as last committed, read without a lock).
+   */
   private async prepare(
     merchants: ReadonlyArray<MerchantSignals<DecisionTriggerEvent>>,
-  ): Promise<UnderwritingRequest[]> {
-    const lastDecided = await lastDecidedAtOfMany(
+    { forecast }: { readonly forecast: boolean },
+  ): Promise<PreparedMerchant[]> {
+    const lines = await peekCreditLines(
       this.dataSource.manager,
       merchants.map(({ merchantId }) => merchantId),
     );
     return Promise.all(
-      merchants.map(async ({ merchantId, newest, all }): Promise<UnderwritingRequest> => {
-        const signalAsOf = new Date(asOfOf(newest)).toISOString();
-        const now = laterOf(signalAsOf, lastDecided.get(merchantId) ?? null);
-        return {
+      merchants.map(async ({ merchantId, newest, all }, index): Promise<PreparedMerchant> => {
+        const { line, lastDecidedAt } = lines.get(merchantId)!;
+        const now = laterOf(new Date(asOfOf(newest)).toISOString(), lastDecidedAt);
+        const profile = await this.profiles.readWindows(merchantId, new Date(now));
+        const request: UnderwritingRequest = {
           merchantId,
           now,
-          profile: await this.profiles.readWindows(merchantId, new Date(now)),
+          profile,
           trigger: { kind: triggerKindOf(newest), source: newest.source, id: newest.id },
           inboxEvents: all,
         };
+        const forecastMove =
+          forecast &&
+          forecastsLineMove(
+            { merchantId, now, profile: profile ?? absentProfile(merchantId, now), previousLine: line },
+            this.policies.live,
+          );
+        return { index, request, forecastMove };
       }),
     );
   }
 }
+
+interface PreparedMerchant {
+  /** The merchant's position in its chunk. */
+  readonly index: number;
+  readonly request: UnderwritingRequest;
+  readonly forecastMove: boolean;
+}
+
+/**
+ * Chunks smaller than this are one transaction: the forecast costs a policy evaluation per
+ * merchant and the split a second commit, worth it only when the quiet decisions' writes are
+ * long enough to hold the moving ones back.
+ */
+export const MOVING_FIRST_MIN_MERCHANTS = 32;
 
 /**
  * The credit core checks its invariants with RangeError and TypeError (assertCreditLineState, the
