@@ -7,6 +7,7 @@ export * from './kafka-record';
 export * from './logger';
 export * from './retry-policy';
 export * from './chunking';
+export * from './group-commit';
 export * from './dead-letter';
 export * from './describe-error';
 export * from './batch-outcome';
