@@ -424,6 +424,12 @@ describe('lines forecast to move go first (real Postgres and Redis)', () => {
     const lastMoved = Math.max(...moved.map((row) => row.at.getTime()));
     expect(confirmed.every((row) => row.at.getTime() > lastMoved)).toBe(true);
     expect(await fixture.outboxTypes(tampered[0]!)).toEqual(['credit-line.granted', 'credit-line.adjusted']);
+    // The confirming decisions reused their forecast's assessment: what they stored recomputes exactly.
+    const stored = await readDecisionPageById(fixture.dataSource.manager, null, 1_000);
+    expect(stored.length).toBe(2 * merchants.length);
+    expect(stored.map((row) => recomputeDecision(storedDecisionOfRow(row))).filter((result) => !result.matches)).toEqual(
+      [],
+    );
   });
 });
 
