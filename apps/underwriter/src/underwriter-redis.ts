@@ -6,7 +6,9 @@ import { UNDERWRITER_OPTIONS, UNDERWRITER_PROFILES, UNDERWRITER_REDIS } from './
 
 /**
  * One Redis connection, read only. Commands time out and are not retried by the client: a
- * failed read fails the batch, and the transport retries it with backoff.
+ * failed read fails the batch, and the transport retries it with backoff. Auto-pipelined: a
+ * batch reads its merchants' profiles all at once, and ioredis then writes those GETs to the
+ * socket together instead of one system call each.
  */
 export const underwriterRedisProvider: Provider = {
   provide: UNDERWRITER_REDIS,
@@ -17,6 +19,7 @@ export const underwriterRedisProvider: Provider = {
       commandTimeout: options.redisCommandTimeoutMs,
       maxRetriesPerRequest: 0,
       connectionName: options.clientId,
+      enableAutoPipelining: true,
     });
     redis.on('error', (error: Error) => new Logger('UnderwriterRedis').warn(`Redis: ${error.message}`));
     await redis.connect();
