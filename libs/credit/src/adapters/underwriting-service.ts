@@ -174,8 +174,9 @@ export class UnderwritingService {
    * DecisionTimeMovedError; the chunk is then prepared again from the newer decision, a few
    * times, before the error goes to the transport's retry.
    *
-   * The budget is taken optimistically first (BudgetMode): the partitions' batches then commit
-   * side by side instead of queueing on the budget row for the whole of each other's writes. A
+   * The budget is taken optimistically first (BudgetMode): the transactions of other
+   * underwriters and of the sweeps then commit side by side with this one instead of queueing
+   * on the budget row for the whole of each other's writes. A
    * batch that finds the budget binding (BudgetContendedError) is decided again at once with
    * the budget locked first, which always completes.
    */
