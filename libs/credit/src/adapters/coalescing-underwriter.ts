@@ -1,6 +1,6 @@
-import { SIGNALS_PER_CALL_MAX, groupSignalsByMerchant, type DecisionTriggerEvent } from './underwriting-service';
 import { GroupCommit } from '@lendstream/messaging';
 import type { UnderwritingOutcome } from './underwrite-merchant';
+import { groupSignalsByMerchant, SIGNALS_PER_CALL_MAX, type DecisionTriggerEvent } from './underwriting-service';
 
 /** What the coalescer drives: UnderwritingService, or anything that answers the same way. */
 export interface TriggerUnderwriter {
