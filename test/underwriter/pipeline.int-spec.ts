@@ -111,7 +111,7 @@ describe('pipeline (Kafka → profiler → Redis → underwriter → Postgres �
     const granted = steady.find((event) => event.type === 'credit-line.granted');
     expect(granted).toBeDefined();
     expect(Object.keys(granted!.data).sort()).toEqual(CONTRACT_FIELDS);
-    expect(granted!.data).toMatchObject({ status: 'ACTIVE', currency: 'CNY', policyVersion: 'v3' });
+    expect(granted!.data).toMatchObject({ status: 'ACTIVE', currency: 'CNY', policyVersion: 'v4' });
     expect(granted!.data.limitMinor).toBeGreaterThan(0n);
     expect(granted!.data.reasons.length).toBeGreaterThan(0);
     expect(granted!.data.reasons[0]!.code).toMatch(/^LIMIT_/);
@@ -171,6 +171,6 @@ describe('pipeline (Kafka → profiler → Redis → underwriter → Postgres �
       `SELECT policy_version FROM credit_decisions WHERE trigger_id = $1 AND shadow`,
       [signal.id],
     );
-    expect(shadows).toEqual([{ policy_version: 'v3-challenger' }]);
+    expect(shadows).toEqual([{ policy_version: 'v4-challenger' }]);
   });
 });

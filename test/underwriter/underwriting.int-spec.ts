@@ -78,7 +78,7 @@ describe('underwriting (real Postgres and Redis)', () => {
       `SELECT policy_version FROM credit_decisions WHERE merchant_id = $1 AND shadow`,
       [merchantId],
     );
-    expect(shadows).toEqual([{ policy_version: 'v3-challenger' }]);
+    expect(shadows).toEqual([{ policy_version: 'v4-challenger' }]);
   });
 
   it('holds back a small move: a decision, but no event (hysteresis)', async () => {

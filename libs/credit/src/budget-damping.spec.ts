@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { CreditLineState } from './credit-line-state';
 import { decideCreditLine, LineDecisionContext } from './decide-line';
-import { CREDIT_POLICY_V1, CREDIT_POLICY_V3 } from './default-policy';
+import { CREDIT_POLICY_V1, CREDIT_POLICY_V3, CREDIT_POLICY_V4 } from './default-policy';
 import { BudgetStanding } from './fit-to-budget';
 import { budgetCutLimit, isMaterialLimitMove } from './line-offer';
 import { CreditPolicy } from './policy';
@@ -149,5 +149,52 @@ describe('a budget-forced cut, damped', () => {
       next: { status: 'FROZEN', limitMinor: 2_340_000n },
     });
     expect(trim(trimmed.next!, 2_500_000n).event).toBeNull();
+  });
+});
+
+describe('a small cut the budget does not need (v4: strictBudgetCuts)', () => {
+  const line = lineFixture({ limitMinor: 2_650_000n });
+  /** The offer drifts down 50 000, well inside the hysteresis band. */
+  const drift = (policy: CreditPolicy, budget: BudgetStanding | null) =>
+    decideCreditLine(line, assess(offering(2_600_000n), { policy }), policy, { ...context, budget });
+
+  it.each<[string, BudgetStanding | null, CreditPolicy, string | null]>([
+    ['no budget, v3: held', null, CREDIT_POLICY_V3, null],
+    ['no budget, v4: held', null, CREDIT_POLICY_V4, null],
+    // v3's test compared the old limit with the fit of the smaller offer, which is capped by that
+    // offer: every drift down passed as forced. Pinned, so v3's stored decisions replay as made.
+    ['a budget far from binding, v3: cut, as if forced', standing(BUDGET), CREDIT_POLICY_V3, 'credit-line.adjusted'],
+    ['a budget far from binding, v4: held', standing(BUDGET), CREDIT_POLICY_V4, null],
+    ['the old limit just fits, v4: held', standing(2_650_000n), CREDIT_POLICY_V4, null],
+    ['the old limit no longer fits, v4: cut', standing(2_640_000n), CREDIT_POLICY_V4, 'credit-line.adjusted'],
+  ])('%s', (_name, budget, policy, event) => {
+    const decision = drift(policy, budget);
+    expect(decision.event).toBe(event);
+    if (event === null) expect(decision.next).toEqual(line);
+    else {
+      expect(codesOf(decision.next!.reasons)).toContain('PORTFOLIO_BUDGET');
+      expect(decision.next!.limitMinor <= 2_600_000n).toBe(true);
+    }
+  });
+
+  it('v4 never keeps a limit the budget cannot hold, and cuts only what it must', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 2_000_000n, max: 3_000_000n }),
+        fc.bigInt({ min: 2_500_000n, max: 2_800_000n }),
+        (room, offer) => {
+          const policy = CREDIT_POLICY_V4;
+          const decision = decideCreditLine(line, assess(offering(offer), { policy }), policy, {
+            ...context,
+            budget: standing(room),
+          });
+          expect(decision.next!.limitMinor <= room).toBe(true);
+          // A budget with room for the old limit holds back every move inside the band.
+          if (room >= line.limitMinor && !isMaterialLimitMove(line.limitMinor, offer - (offer % 10_000n), policy, 'CNY'))
+            expect(decision.event).toBeNull();
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

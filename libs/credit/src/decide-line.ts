@@ -211,6 +211,25 @@ function close(
   return emitted(next, 'credit-line.closed');
 }
 
+/**
+ * Whether the budget lets a line keep `limitMinor`: the limit's own fit (asked for as the
+ * request, at the merchant's fresh score and commitment) is the limit itself. The fit of a
+ * smaller offer cannot tell: its share is capped by what it asks.
+ */
+function budgetKeepsLimit(limitMinor: bigint, assessment: CreditAssessment, budget: BudgetStanding): boolean {
+  const { outstandingMinor, reservedMinor } = assessment.lending;
+  const fit = fitToBudget(
+    {
+      merchantId: assessment.merchantId,
+      requestedLimitMinor: limitMinor,
+      committedMinor: outstandingMinor + reservedMinor,
+      score: assessment.score,
+    },
+    budget,
+  );
+  return !fit.squeezed;
+}
+
 function decideActive(
   line: CreditLineState,
   assessment: CreditAssessment,
@@ -260,7 +279,10 @@ function decideActive(
   const budgetForcesCut =
     fit !== null &&
     offered.limitMinor < line.limitMinor &&
-    line.limitMinor > minOf(fit.roomMinor, fit.shareMinor);
+    (policy.hysteresis.strictBudgetCuts === true
+      ? !budgetKeepsLimit(line.limitMinor, assessment, context.budget!)
+      : // Before v4: the fit's share is capped by the offer, so this held for every cut, needed or not.
+        line.limitMinor > minOf(fit.roomMinor, fit.shareMinor));
   // …but such a cut leaves some slack under the fit (v3 on), so the next small squeeze needs none.
   const dampedMinor = budgetForcesCut
     ? budgetCutLimit(offered.limitMinor, committedOf(assessment.lending), policy, line.currency)

@@ -81,7 +81,7 @@ const previousLineArbitrary = (profile: MerchantProfile): fc.Arbitrary<CreditLin
   );
 
 describe('decideWithBudget: one evaluation of the policy, the same decisions', () => {
-  it.each(['v1', 'v2-challenger', 'v3', 'v3-challenger'])(
+  it.each(['v1', 'v2-challenger', 'v3', 'v3-challenger', 'v4', 'v4-challenger'])(
     'stores exactly what evaluating per pass stored (%s)',
     (version) => {
       const policy = policyByVersion(version);

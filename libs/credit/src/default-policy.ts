@@ -88,6 +88,20 @@ export const CREDIT_POLICY_V3: CreditPolicy = {
 };
 
 /**
+ * The live policy since v4: v3, with the budget's test of a small cut made exact
+ * (Hysteresis.strictBudgetCuts). Under v3, once a budget was set, hysteresis held back no
+ * downward drift: each was emitted as a budget cut the budget did not need. v3 stays registered,
+ * unchanged, so the decisions it made replay as they were made.
+ */
+export const CREDIT_POLICY_V4: CreditPolicy = {
+  ...CREDIT_POLICY_V3,
+  version: 'v4',
+  summary:
+    "v3, with a small cut treated as forced by the budget only when the budget cannot keep the old limit (v3 let every downward drift through hysteresis, as a budget cut).",
+  hysteresis: { ...CREDIT_POLICY_V3.hysteresis, strictBudgetCuts: true },
+};
+
+/**
  * A challenger for shadow runs: lends more against trading (1.5× GMV) but less against
  * goods, and is stricter on tenure and stock-outs. Its decisions are stored, never emitted.
  */
@@ -123,4 +137,13 @@ export const CREDIT_POLICY_V3_CHALLENGER: CreditPolicy = {
   freeze: CREDIT_POLICY_V2_CHALLENGER.freeze,
   unfreeze: CREDIT_POLICY_V2_CHALLENGER.unfreeze,
   sizing: CREDIT_POLICY_V2_CHALLENGER.sizing,
+};
+
+/** The challenger beside v4: v3-challenger with v4's exact budget test, so the diff shows only what the challenger changes. */
+export const CREDIT_POLICY_V4_CHALLENGER: CreditPolicy = {
+  ...CREDIT_POLICY_V3_CHALLENGER,
+  version: 'v4-challenger',
+  summary:
+    'Challenger to v4: 1.5× GMV trading cap, 75 % receivables, 30 % inventory; 45-day tenure; stricter stock-out rules.',
+  hysteresis: CREDIT_POLICY_V4.hysteresis,
 };

@@ -4,6 +4,8 @@ import {
   CREDIT_POLICY_V2_CHALLENGER,
   CREDIT_POLICY_V3,
   CREDIT_POLICY_V3_CHALLENGER,
+  CREDIT_POLICY_V4,
+  CREDIT_POLICY_V4_CHALLENGER,
 } from './default-policy';
 import { canonicalJson, toJsonSafe } from './json-safe';
 import { CreditPolicy } from './policy';
@@ -14,9 +16,9 @@ import { parseCreditPolicy } from './policy-schema';
  * with exactly the policy it used. Versions are only ever added. Registered policies are
  * validated and deep-frozen: editing one in place would silently change history.
  */
-export const LIVE_POLICY_VERSION = 'v3';
-// v2-challenger stays registered (its shadow decisions replay with it) but no longer runs.
-export const CHALLENGER_POLICY_VERSIONS: readonly string[] = ['v3-challenger'];
+export const LIVE_POLICY_VERSION = 'v4';
+// v2-challenger and v3-challenger stay registered (their shadow decisions replay with them) but no longer run.
+export const CHALLENGER_POLICY_VERSIONS: readonly string[] = ['v4-challenger'];
 
 export class UnknownPolicyVersionError extends Error {
   constructor(
@@ -67,6 +69,8 @@ export const POLICY_REGISTRY: PolicyRegistry = createPolicyRegistry([
   CREDIT_POLICY_V2_CHALLENGER,
   CREDIT_POLICY_V3,
   CREDIT_POLICY_V3_CHALLENGER,
+  CREDIT_POLICY_V4,
+  CREDIT_POLICY_V4_CHALLENGER,
 ]);
 
 export const policyByVersion = (version: string): CreditPolicy => POLICY_REGISTRY.byVersion(version);

@@ -91,6 +91,7 @@ const creditPolicyObject = z.strictObject({
     regainAfterDays: whole(0, 90),
     // Optional: absent in the versions decided before it existed, so their fingerprints stay as stored.
     dampBudgetCuts: z.boolean().optional(),
+    strictBudgetCuts: z.boolean().optional(),
   }),
   close: z.strictObject({ afterSilenceDays: whole(1, 3_650) }),
   // Optional: absent in the versions decided before it existed, so their fingerprints stay as stored.

@@ -102,6 +102,14 @@ export interface Hysteresis {
    * and the way back up is held as a small raise (see budgetCutLimit in line-offer.ts).
    */
   readonly dampBudgetCuts?: boolean;
+  /**
+   * Since v4 (absent before). A cut within the hysteresis band goes through as one the budget
+   * forces only when the budget cannot keep the old limit. Before v4 the test compared the old
+   * limit with the fit of the smaller offer, whose share is capped by that offer, so every small
+   * downward drift passed as forced: emitted, with PORTFOLIO_BUDGET as its reason (and, with
+   * dampBudgetCuts, damped) while the budget was nowhere near binding.
+   */
+  readonly strictBudgetCuts?: boolean;
 }
 
 export interface CreditPolicy {

@@ -98,7 +98,7 @@ describe('recomputeDecision: replay', () => {
         lendingArbitrary,
         budgetArbitrary,
         previousLineArbitrary,
-        fc.constantFrom('v1', 'v2-challenger', 'v3', 'v3-challenger'),
+        fc.constantFrom('v1', 'v2-challenger', 'v3', 'v3-challenger', 'v4', 'v4-challenger'),
         (profile, lending, budget, previousLine, version) => {
           const currencyFits =
             previousLine === null || profile.currency === null || profile.currency === previousLine.currency;
