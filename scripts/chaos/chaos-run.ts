@@ -859,7 +859,8 @@ export class ChaosRun {
       const [pending] = await this.db.query(
         `SELECT (SELECT count(*) FROM outbox WHERE published_at IS NULL)::int AS unsent,
                 (SELECT count(*) FROM loans WHERE status = 'PENDING_DISBURSEMENT')::int AS unpaid,
-                (SELECT count(*) FROM shadow_decision_queue)::int AS unshadowed`,
+                (SELECT count(*) FROM shadow_decision_queue)::int AS unshadowed,
+                (SELECT count(*) FROM pending_decisions)::int AS undecided`,
       );
       // The review has accrued every active loan up to the business clock.
       const unaccrued = (await this.loansBehind(this.businessNow)).length;
@@ -871,13 +872,15 @@ export class ChaosRun {
         // The challengers decide after a linger window (the shadow lane): their decisions are
         // writes too, and a snapshot taken before them would see them arrive later.
         pending.unshadowed === 0 &&
+        // Likewise the merchants whose signals wait for the pending lane's decision.
+        pending.undecided === 0 &&
         unaccrued === 0 &&
         state === previous
       )
         return;
       if (Date.now() > deadline)
         throw new Error(
-          `the services did not settle in ${timeoutMs} ms: ${behind} partitions behind, ${pending.unsent} outbox rows unsent, ${pending.unpaid} loans awaiting treasury, ${pending.unshadowed} live decisions awaiting the shadow lane, ${unaccrued} loans not accrued to ${this.businessNow}`,
+          `the services did not settle in ${timeoutMs} ms: ${behind} partitions behind, ${pending.unsent} outbox rows unsent, ${pending.unpaid} loans awaiting treasury, ${pending.unshadowed} live decisions awaiting the shadow lane, ${pending.undecided} merchants awaiting a pending decision, ${unaccrued} loans not accrued to ${this.businessNow}`,
         );
       previous = state;
       await sleep(QUIESCE_POLL_MS);

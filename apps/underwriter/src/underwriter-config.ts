@@ -59,6 +59,14 @@ export interface UnderwriterOptions {
    * (`SHADOW_LANE_LINGER_MS`): one challenger decision per merchant per window.
    */
   readonly shadowLaneLingerMs: number;
+  /**
+   * How long a merchant whose line the live policy forecasts to hold waits for its decision
+   * (`PENDING_DECISION_LINGER_MS`): its signals in that window make one decision, made by the
+   * pending lane (PendingLaneScheduler). 0 decides every signal's merchant in its own batch.
+   */
+  readonly pendingDecisionLingerMs: number;
+  /** Most merchants one pending-lane turn decides (`PENDING_DECISION_MERCHANTS`, 1..1000). */
+  readonly pendingDecisionMerchants: number;
   readonly databasePoolSize: number;
   readonly redisCommandTimeoutMs: number;
   /** Port of `/health/live`, `/health/ready` and `/metrics` (`UNDERWRITER_HTTP_PORT`, default 3002; 0 or unset in-process = none). */
@@ -87,6 +95,12 @@ export const UNDERWRITER_DEFAULTS = {
   shadowLaneIntervalMs: 250,
   shadowLaneMerchants: 25,
   shadowLaneLingerMs: 5_000,
+  // A held line's decision is an audit record, not news: two seconds of a busy merchant's
+  // signals make one, and nobody waits for it (the signals that move a line are decided at once).
+  pendingDecisionLingerMs: 2_000,
+  // Small turns: a turn holds its merchants' locks until commit, and a signal that moves one of
+  // those lines waits for it.
+  pendingDecisionMerchants: 64,
   databasePoolSize: 10,
   redisCommandTimeoutMs: 5_000,
   httpPort: 3002,
@@ -132,6 +146,8 @@ export const underwriterEnvSchema = z.object({
   SHADOW_LANE_INTERVAL_MS: wholeNumber(0, 3_600_000, UNDERWRITER_DEFAULTS.shadowLaneIntervalMs),
   SHADOW_LANE_MERCHANTS: wholeNumber(1, 1_000, UNDERWRITER_DEFAULTS.shadowLaneMerchants),
   SHADOW_LANE_LINGER_MS: wholeNumber(0, 3_600_000, UNDERWRITER_DEFAULTS.shadowLaneLingerMs),
+  PENDING_DECISION_LINGER_MS: wholeNumber(0, 600_000, UNDERWRITER_DEFAULTS.pendingDecisionLingerMs),
+  PENDING_DECISION_MERCHANTS: wholeNumber(1, 1_000, UNDERWRITER_DEFAULTS.pendingDecisionMerchants),
   UNDERWRITER_DATABASE_POOL_SIZE: wholeNumber(2, 100, UNDERWRITER_DEFAULTS.databasePoolSize),
   REDIS_COMMAND_TIMEOUT_MS: wholeNumber(100, 60_000, UNDERWRITER_DEFAULTS.redisCommandTimeoutMs),
   UNDERWRITER_HTTP_PORT: wholeNumber(0, 65_535, UNDERWRITER_DEFAULTS.httpPort),
@@ -159,6 +175,8 @@ export function underwriterOptionsFromEnv(source: EnvSource = process.env): Unde
     shadowLaneIntervalMs: env.SHADOW_LANE_INTERVAL_MS,
     shadowLaneMerchants: env.SHADOW_LANE_MERCHANTS,
     shadowLaneLingerMs: env.SHADOW_LANE_LINGER_MS,
+    pendingDecisionLingerMs: env.PENDING_DECISION_LINGER_MS,
+    pendingDecisionMerchants: env.PENDING_DECISION_MERCHANTS,
     databasePoolSize: env.UNDERWRITER_DATABASE_POOL_SIZE,
     redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     httpPort: env.UNDERWRITER_HTTP_PORT,

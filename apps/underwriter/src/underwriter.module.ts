@@ -5,6 +5,7 @@ import { MessagingModule, OutboxRelayModule } from '@lendstream/messaging';
 import { dataSourceOptions } from '@lendstream/platform';
 import { BudgetSweepScheduler } from './budget-sweep.scheduler';
 import { LoanEventController } from './loan-event.controller';
+import { PendingLaneScheduler } from './pending-lane.scheduler';
 import { ProfileSignalController } from './profile-signal.controller';
 import { ShadowLaneScheduler } from './shadow-lane.scheduler';
 import type { UnderwriterOptions } from './underwriter-config';
@@ -55,6 +56,7 @@ export class UnderwriterModule {
         SilenceSweepScheduler,
         BudgetSweepScheduler,
         ShadowLaneScheduler,
+        PendingLaneScheduler,
         ...underwriterObservabilityProviders(options, registry),
       ],
     };

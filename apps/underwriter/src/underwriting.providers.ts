@@ -20,9 +20,11 @@ import { UNDERWRITER_OPTIONS, UNDERWRITER_PROFILES } from './underwriter-tokens'
 
 export const underwritingServiceProvider: Provider = {
   provide: UnderwritingService,
-  inject: [DataSource, UNDERWRITER_PROFILES],
-  useFactory: (dataSource: DataSource, profiles: ProfileReader) =>
-    new UnderwritingService(dataSource, profiles, defaultUnderwritingPolicies()),
+  inject: [DataSource, UNDERWRITER_PROFILES, UNDERWRITER_OPTIONS],
+  useFactory: (dataSource: DataSource, profiles: ProfileReader, options: UnderwriterOptions) =>
+    new UnderwritingService(dataSource, profiles, defaultUnderwritingPolicies(), {
+      deferHolds: options.pendingDecisionLingerMs > 0,
+    }),
 };
 
 /** What the consumers decide through: the batches of one fetch, every partition's, as one transaction (group commit). */

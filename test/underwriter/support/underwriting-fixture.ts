@@ -7,6 +7,7 @@ import {
   seedPortfolioBudget,
   ShadowLaneReport,
   UnderwritingService,
+  type UnderwritingServiceOptions,
 } from '@lendstream/credit';
 import { TopicLog } from '../../profile/support/profile-batches';
 import { connectRedis, deleteKeysUnder, uniqueKeyPrefix } from '../../profile/support/redis-namespace';
@@ -28,7 +29,11 @@ export class UnderwritingFixture {
     readonly log: TopicLog,
   ) {}
 
-  static async create(label: string, budgetMinor: bigint): Promise<UnderwritingFixture> {
+  static async create(
+    label: string,
+    budgetMinor: bigint,
+    serviceOptions?: UnderwritingServiceOptions,
+  ): Promise<UnderwritingFixture> {
     const database = await UnderwriterTestDatabase.create(label);
     const redis = connectRedis();
     try {
@@ -37,7 +42,7 @@ export class UnderwritingFixture {
       const keyPrefix = uniqueKeyPrefix('uw');
       const store = new RedisProfileStore(redis, { keyPrefix });
       await store.loadScript();
-      const service = new UnderwritingService(dataSource, store, defaultUnderwritingPolicies());
+      const service = new UnderwritingService(dataSource, store, defaultUnderwritingPolicies(), serviceOptions);
       return new UnderwritingFixture(database, dataSource, redis, keyPrefix, store, service, new TopicLog());
     } catch (error) {
       redis.disconnect();

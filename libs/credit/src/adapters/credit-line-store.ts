@@ -28,31 +28,8 @@ export async function lockCreditLines(
   manager: EntityManager,
   merchantIds: readonly string[],
 ): Promise<Map<string, LockedLine>> {
-  const locked = new Map<string, LockedLine>(
-    merchantIds.map((merchantId) => [merchantId, { line: null, lastDecidedAt: null, version: null }]),
-  );
-  if (merchantIds.length === 0) return locked;
-  await lockMerchantsInOrder(manager, 'credit-line', merchantIds);
-  const rows: Array<CreditLineRow & { version: string }> = await manager.query(
-    `SELECT ${CREDIT_LINE_COLUMNS}, version::text AS version FROM credit_lines WHERE merchant_id = ANY($1::text[])
-     ORDER BY merchant_id COLLATE "C" FOR UPDATE`,
-    [merchantIds],
-  );
-  for (const row of rows) {
-    const line = lineFromRow(row);
-    assertCreditLineState(line); // just after reading: a corrupt row crashes loudly, it is never decided on
-    locked.set(row.merchant_id, {
-      line,
-      lastDecidedAt: row.last_decided_at.toISOString(),
-      version: row.version,
-    });
-  }
-  const withoutLine = [...locked]
-    .filter(([, entry]) => entry.line === null)
-    .map(([merchantId]) => merchantId);
-  for (const [merchantId, decidedAt] of await newestLiveDecisionTimes(manager, withoutLine))
-    locked.set(merchantId, { line: null, lastDecidedAt: decidedAt, version: null });
-  return locked;
+  if (merchantIds.length > 0) await lockMerchantsInOrder(manager, 'credit-line', merchantIds);
+  return readCreditLines(manager, merchantIds, 'FOR UPDATE');
 }
 
 /** One merchant's line under lock (lockCreditLines for one). */
@@ -61,36 +38,46 @@ export async function lockCreditLine(manager: EntityManager, merchantId: string)
 }
 
 /** A merchant's line as last committed, read without a lock (see peekCreditLines). */
-export interface PeekedLine {
-  readonly line: CreditLineState | null;
-  /** As LockedLine.lastDecidedAt; null when the merchant was never decided. */
-  readonly lastDecidedAt: string | null;
-}
+export type PeekedLine = LockedLine;
 
 /**
- * Each merchant's line and the business time of its newest decision (as LockedLine defines
- * it), read without a lock: hints for preparing a batch (the instant to decide as of, the line a
- * forecast starts from), every one re-checked under the lock. Every merchant asked for is in the
- * result.
+ * Each merchant's line, the business time of its newest decision and the line's version (as
+ * LockedLine defines them), read without a lock: hints for preparing a batch (the instant to
+ * decide as of, the line a forecast starts from, the version a request that read a profile
+ * checks under the lock), every one re-checked under the lock. Every merchant asked for is in
+ * the result.
  */
-export async function peekCreditLines(
+export function peekCreditLines(
   manager: EntityManager,
   merchantIds: readonly string[],
 ): Promise<Map<string, PeekedLine>> {
-  const peeked = new Map<string, PeekedLine>(
-    merchantIds.map((merchantId) => [merchantId, { line: null, lastDecidedAt: null }]),
+  return readCreditLines(manager, merchantIds, '');
+}
+
+/** The lines of lockCreditLines and peekCreditLines, with `FOR UPDATE` or without. */
+async function readCreditLines(
+  manager: EntityManager,
+  merchantIds: readonly string[],
+  locking: 'FOR UPDATE' | '',
+): Promise<Map<string, LockedLine>> {
+  const read = new Map<string, LockedLine>(
+    merchantIds.map((merchantId) => [merchantId, { line: null, lastDecidedAt: null, version: null }]),
   );
-  if (merchantIds.length === 0) return peeked;
-  const rows: CreditLineRow[] = await manager.query(
-    `SELECT ${CREDIT_LINE_COLUMNS} FROM credit_lines WHERE merchant_id = ANY($1::text[])`,
+  if (merchantIds.length === 0) return read;
+  const rows: Array<CreditLineRow & { version: string }> = await manager.query(
+    `SELECT ${CREDIT_LINE_COLUMNS}, version::text AS version FROM credit_lines WHERE merchant_id = ANY($1::text[])
+     ORDER BY merchant_id COLLATE "C" ${locking}`,
     [merchantIds],
   );
-  for (const row of rows)
-    peeked.set(row.merchant_id, { line: lineFromRow(row), lastDecidedAt: row.last_decided_at.toISOString() });
-  const withoutLine = merchantIds.filter((merchantId) => peeked.get(merchantId)!.line === null);
+  for (const row of rows) {
+    const line = lineFromRow(row);
+    assertCreditLineState(line); // just after reading: a corrupt row crashes loudly, it is never decided on
+    read.set(row.merchant_id, { line, lastDecidedAt: row.last_decided_at.toISOString(), version: row.version });
+  }
+  const withoutLine = merchantIds.filter((merchantId) => read.get(merchantId)!.line === null);
   for (const [merchantId, decidedAt] of await newestLiveDecisionTimes(manager, withoutLine))
-    peeked.set(merchantId, { line: null, lastDecidedAt: decidedAt });
-  return peeked;
+    read.set(merchantId, { line: null, lastDecidedAt: decidedAt, version: null });
+  return read;
 }
 
 /**

@@ -20,3 +20,4 @@ export * from './manual-line-decision';
 export * from './manual-line-command';
 export * from './portfolio-budget-admin';
 export * from './shadow-lane';
+export * from './pending-decisions';

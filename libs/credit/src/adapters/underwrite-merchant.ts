@@ -18,6 +18,7 @@ import { lockCreditLines, saveCreditLines, touchCreditLines } from './credit-lin
 import { loadLendingPositions, positionOrNone } from './lending-position-store';
 import { BudgetReading, loadPortfolios, portfolioOverDemand } from './portfolio-budget-store';
 import { uuidFromName } from './deterministic-uuid';
+import { recordPendingDecisions, settlePendingDecisions } from './pending-decisions';
 import { absentProfile } from './profile-reader';
 
 /** The inbox consumer name of the underwriter. */
@@ -44,18 +45,21 @@ export interface UnderwritingRequest {
   /** Signals to record in the inbox with the decision; empty for a sweep. */
   readonly inboxEvents: readonly InboxEventIdentity[];
   /**
-   * For a sweep: the line's version (`credit_lines.version`) read before its profile was. Another
-   * version under the lock means the line was written meanwhile, perhaps by a decision as of
-   * this same instant that read a fresher profile; deciding from the older read would leave a
-   * stale decision as the newest, so the request fails with DecisionTimeMovedError (the sweep
-   * looks again next round). Signals need none: a read that misses an event is always followed
-   * by that event's own signal, decided after it.
+   * For a sweep or a pending decision: the line's version (`credit_lines.version`; null: no line)
+   * read before its profile was. Another version under the lock means the line was written
+   * meanwhile, perhaps by a decision as of this same instant that read a fresher profile;
+   * deciding from the older read would leave a stale decision as the newest (and move the line
+   * back), so the request fails with DecisionTimeMovedError (it is prepared again). Signals need
+   * none: a read that misses an event is always followed by that event's own signal, decided
+   * after it.
    */
-  readonly lineVersionRead?: string;
+  readonly lineVersionRead?: string | null;
 }
 
 export type UnderwritingOutcome =
   | { readonly kind: 'duplicate' }
+  /** Consumed and left to the pending lane (pending-decisions.ts): the live policy forecast the line to hold. */
+  | { readonly kind: 'deferred' }
   /** Deciding would break an invariant (see isBrokenInvariant): nothing written; dead-letter the triggers. */
   | { readonly kind: 'rejected'; readonly violation: ContractViolation }
   | { readonly kind: 'already-decided'; readonly decisionId: string }
@@ -124,7 +128,8 @@ export type BudgetMode = 'locked' | 'optimistic';
  * 4. the decisions, each queued for the challengers if there are any (the shadow lane decides
  *    them after commit: stored, never emitted, no line change, and off the path from a signal
  *    to its event); the lines, and the `scf.credit-lines.v1` events in the outbox (after the
- *    merchants' locks, so outbox order per merchant is commit order);
+ *    merchants' locks, so outbox order per merchant is commit order); the pending decisions the
+ *    merchants' decisions cover (settlePendingDecisions);
  * 5. optimistic and raising: the budget check under the lock (portfolioOverDemand).
  *
  * A batch costs a fixed number of statements whatever its size (a few per 1,000 merchants),
@@ -168,7 +173,7 @@ export async function underwriteBatchInTransaction(
         request.merchantId,
         request.now,
         lastDecidedAt ?? request.now,
-        `its line was written (version ${request.lineVersionRead} → ${version ?? 'none'}) after its profile was read`,
+        `its line was written (version ${request.lineVersionRead ?? 'none'} → ${version ?? 'none'}) after its profile was read`,
       );
     const profile = request.profile ?? absentProfile(request.merchantId, request.now);
     const decisionId = decisionIdOf(request.trigger, request.merchantId, policies.live.version);
@@ -199,6 +204,10 @@ export async function underwriteBatchInTransaction(
   await saveCreditLines(manager, batch.saves);
   await touchCreditLines(manager, batch.touches);
   if (batch.events.length > 0) await enqueueOutbox(manager, batch.events);
+  await settlePendingDecisions(
+    manager,
+    prepared.map(({ request }) => ({ merchantId: request.merchantId, now: request.now })),
+  );
   // Last: the budget lock is held only from here to commit.
   if (checkBudgetBeforeCommit) {
     const over = await portfolioOverDemand(manager, batch.raisedCurrencies);
@@ -286,6 +295,58 @@ function decideBatch(
   return batch;
 }
 
+/** Signals whose decision waits for the pending lane, one entry per merchant (deferDecisionsInTransaction). */
+export interface DeferredDecisionRequest {
+  readonly merchantId: string;
+  /** The instant the decision will be made as of, at the earliest (canonical `toISOString` form). */
+  readonly asOf: string;
+  /** The newest of the signals: the decision's trigger. */
+  readonly trigger: DecisionTrigger;
+  /** Every signal of the merchant in the batch: all go to the inbox now. */
+  readonly inboxEvents: readonly InboxEventIdentity[];
+}
+
+/**
+ * Consumes signals without deciding, inside the caller's transaction: their inbox rows and one
+ * pending decision per merchant (recordPendingDecisions), so the signals are either consumed and
+ * owed a decision, or neither. A merchant all of whose signals were consumed before is a
+ * `duplicate`; the others are `deferred`. Called after the batch's decisions (see
+ * UnderwritingService): its row locks on pending_decisions are then the transaction's last,
+ * taken once every merchant lock is held, so it cannot deadlock with the pending lane's
+ * transactions, which take merchant locks first too.
+ */
+export async function deferDecisionsInTransaction(
+  manager: EntityManager,
+  requests: readonly DeferredDecisionRequest[],
+): Promise<UnderwritingOutcome[]> {
+  if (requests.length === 0) return [];
+  assertOneRequestPerMerchant(requests);
+  const fresh = new Set<InboxEventIdentity>(
+    await recordInboxBatch(
+      manager,
+      UNDERWRITER_CONSUMER,
+      requests.flatMap((request) => request.inboxEvents),
+    ),
+  );
+  const outcomes = requests.map(
+    (request): UnderwritingOutcome =>
+      request.inboxEvents.some((event) => fresh.has(event)) ? { kind: 'deferred' } : { kind: 'duplicate' },
+  );
+  await recordPendingDecisions(
+    manager,
+    requests
+      .filter((_, index) => outcomes[index]!.kind === 'deferred')
+      .map((request) => ({
+        merchantId: request.merchantId,
+        asOf: request.asOf,
+        triggerSource: request.trigger.source,
+        triggerId: request.trigger.id,
+        signals: request.inboxEvents.filter((event) => fresh.has(event)).length,
+      })),
+  );
+  return outcomes;
+}
+
 /** One merchant's decision inside the caller's transaction: a batch of one. */
 export async function underwriteInTransaction(
   manager: EntityManager,
@@ -310,7 +371,7 @@ export const decisionRecord = (
   reasons: decision.next?.reasons ?? decision.assessment?.reasons ?? [],
 });
 
-function assertOneRequestPerMerchant(requests: readonly UnderwritingRequest[]): void {
+function assertOneRequestPerMerchant(requests: ReadonlyArray<{ readonly merchantId: string }>): void {
   const seen = new Set<string>();
   for (const { merchantId } of requests) {
     if (seen.has(merchantId))

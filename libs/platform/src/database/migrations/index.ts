@@ -17,6 +17,7 @@ import { DeadLetters1795890400000 } from './1795890400000-DeadLetters';
 import { DecisionCompression1795890500000 } from './1795890500000-DecisionCompression';
 import { LendingRefusals1795890600000 } from './1795890600000-LendingRefusals';
 import { ShadowDecisionQueue1795900000000 } from './1795900000000-ShadowDecisionQueue';
+import { PendingDecisions1795910000000 } from './1795910000000-PendingDecisions';
 
 export const PLATFORM_MIGRATIONS = [
   InboxOutbox1732800000000,
@@ -32,4 +33,5 @@ export const PLATFORM_MIGRATIONS = [
   DecisionCompression1795890500000,
   LendingRefusals1795890600000,
   ShadowDecisionQueue1795900000000,
+  PendingDecisions1795910000000,
 ] as const;
