@@ -55,6 +55,8 @@ describe('underwriter observability (real underwriter, Kafka, Redis, Postgres be
       PROFILE_KEY_PREFIX: uniqueKeyPrefix('obs'),
       SILENCE_SWEEP_INTERVAL_MS: '0',
       BUDGET_SWEEP_INTERVAL_MS: '0',
+      // Long enough that the pending lane leaves alone the row the gauge test plants.
+      PENDING_DECISION_LINGER_MS: '600000',
       UNDERWRITER_HTTP_PORT: String(port),
     });
     endpoint = new ObservedEndpoint(`http://127.0.0.1:${port}`);
@@ -101,6 +103,30 @@ describe('underwriter observability (real underwriter, Kafka, Redis, Postgres be
     expect(
       sampleValue(samples, 'lendstream_outbox_pending_rows', { service: 'underwriter' }),
     ).toBeGreaterThanOrEqual(0);
+  });
+
+  it('counts the merchants waiting for the pending lane, and how long the longest has', async () => {
+    const pending = { service: 'underwriter' };
+    // Three signals are below the batch size that defers anything: nothing waits.
+    expect(sampleValue(await endpoint.metrics(), 'lendstream_pending_decisions', pending)).toBe(0);
+    const db = await database.connect('obs-pending');
+    try {
+      await db.query(
+        `INSERT INTO pending_decisions (merchant_id, as_of, trigger_source, trigger_id, signals, pending_since)
+         VALUES ('m-obs-wait', now(), '/test', 'obs-wait', 3, clock_timestamp() - interval '90 seconds')`,
+      );
+      let samples = await endpoint.metrics();
+      await kit.waitFor('the gauges to read the planted row', async () => {
+        samples = await endpoint.metrics();
+        return sampleValue(samples, 'lendstream_pending_decisions', pending) === 1;
+      });
+      expect(
+        sampleValue(samples, 'lendstream_pending_decision_oldest_age_seconds', pending),
+      ).toBeGreaterThanOrEqual(90);
+    } finally {
+      await db.query(`DELETE FROM pending_decisions WHERE merchant_id = 'm-obs-wait'`);
+      await db.destroy();
+    }
   });
 
   it('logs JSON lines only', () => {

@@ -12,9 +12,11 @@ import {
   READINESS_KAFKA_ADMIN,
   READINESS_PROBES,
   redisReadinessProbe,
+  registerPendingDecisionGauges,
   workerObservabilityProviders,
   type DecisionLatency,
 } from '@lendstream/platform';
+import { pendingDecisionBacklog } from '@lendstream/credit';
 import type { UnderwriterOptions } from './underwriter-config';
 import { UNDERWRITER_REDIS } from './underwriter-tokens';
 
@@ -22,10 +24,13 @@ import { UNDERWRITER_REDIS } from './underwriter-tokens';
 export const DECISION_LATENCY = Symbol('DECISION_LATENCY');
 export type { DecisionLatency };
 
+/** The pending-decision gauges, registered once the DataSource exists. */
+const PENDING_DECISION_GAUGES = Symbol('PENDING_DECISION_GAUGES');
+
 /**
  * Health and metrics of the underwriter: readiness checks Kafka, Postgres and Redis (it uses all
- * three); the outbox backlog is read at scrape time; decisions' latency is observed by the
- * controllers.
+ * three); the outbox backlog and the pending decisions are read at scrape time; decisions'
+ * latency is observed by the controllers.
  */
 export function underwriterObservabilityProviders(
   options: UnderwriterOptions,
@@ -50,6 +55,19 @@ export function underwriterObservabilityProviders(
       }),
     },
     outboxBacklogGaugesProvider(registry, healthTimeoutMs),
+    {
+      provide: PENDING_DECISION_GAUGES,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) =>
+        registerPendingDecisionGauges(
+          registry,
+          async () => {
+            const { merchants, oldestWaitMs } = await pendingDecisionBacklog(dataSource.manager);
+            return { pendingCount: merchants, oldestPendingAgeMs: oldestWaitMs };
+          },
+          healthTimeoutMs,
+        ),
+    },
     { provide: DECISION_LATENCY, useFactory: () => decisionLatencyHistogram(registry) },
   ];
 }

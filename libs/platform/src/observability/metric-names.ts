@@ -9,6 +9,8 @@ export const METRIC_NAMES = {
   decisionLatency: 'lendstream_decision_latency_seconds',
   outboxPendingRows: 'lendstream_outbox_pending_rows',
   outboxOldestPendingAge: 'lendstream_outbox_oldest_pending_age_seconds',
+  pendingDecisions: 'lendstream_pending_decisions',
+  pendingDecisionOldestAge: 'lendstream_pending_decision_oldest_age_seconds',
 } as const;
 
 /** Each readiness probe of a worker fails after this long (the API's is API_HEALTH_TIMEOUT_MS). */

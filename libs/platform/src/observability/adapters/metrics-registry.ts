@@ -52,35 +52,38 @@ export function decisionLatencyHistogram(registry: Registry): DecisionLatency {
   );
 }
 
-/** What the outbox gauges read (libs/messaging's OutboxBacklog has this shape). */
-export interface OutboxBacklogReading {
+/** What a backlog's gauges read: how many wait, and how long the oldest has (libs/messaging's OutboxBacklog has this shape). */
+export interface BacklogReading {
   readonly pendingCount: number;
   readonly oldestPendingAgeMs: number;
 }
+
+/** What the outbox gauges read. */
+export type OutboxBacklogReading = BacklogReading;
 
 /** A scrape shares one backlog query between the two gauges rather than running it twice. */
 const BACKLOG_READING_REUSE_MS = 1_000;
 
 /**
- * The outbox's backlog as two gauges read at scrape time: rows not yet published, and the age
- * of the oldest. A query that fails or takes longer than `timeoutMs` leaves the last values
- * (the scrape itself must not fail or hang on Postgres; readiness reports Postgres down).
+ * A backlog as two gauges read at scrape time: how many wait, and the age of the oldest. A query
+ * that fails or takes longer than `timeoutMs` leaves the last values (the scrape itself must not
+ * fail or hang on Postgres; readiness reports Postgres down).
  */
-export function registerOutboxBacklogGauges(
+function registerBacklogGauges(
   registry: Registry,
-  readBacklog: () => Promise<OutboxBacklogReading>,
+  gauges: { readonly count: GaugeName; readonly oldestAge: GaugeName },
+  readBacklog: () => Promise<BacklogReading>,
   timeoutMs: number,
 ): void {
-  let last: { at: number; reading: Promise<OutboxBacklogReading | undefined> } | undefined;
-  const read = (): Promise<OutboxBacklogReading | undefined> => {
+  let last: { at: number; reading: Promise<BacklogReading | undefined> } | undefined;
+  const read = (): Promise<BacklogReading | undefined> => {
     const now = Date.now();
     if (last === undefined || now - last.at > BACKLOG_READING_REUSE_MS)
       last = { at: now, reading: withTimeout(readBacklog(), timeoutMs).catch(() => undefined) };
     return last.reading;
   };
   new Gauge({
-    name: METRIC_NAMES.outboxPendingRows,
-    help: 'Outbox rows not yet published to Kafka (counted up to 100,000)',
+    ...gauges.count,
     registers: [registry],
     async collect() {
       const reading = await read();
@@ -88,14 +91,61 @@ export function registerOutboxBacklogGauges(
     },
   });
   new Gauge({
-    name: METRIC_NAMES.outboxOldestPendingAge,
-    help: "Age of the oldest outbox row not yet published, by the database's clock (0 when none waits)",
+    ...gauges.oldestAge,
     registers: [registry],
     async collect() {
       const reading = await read();
       if (reading !== undefined) this.set(reading.oldestPendingAgeMs / 1000);
     },
   });
+}
+
+interface GaugeName {
+  readonly name: string;
+  readonly help: string;
+}
+
+/** The outbox's backlog: rows not yet published, and the age of the oldest (registerBacklogGauges). */
+export function registerOutboxBacklogGauges(
+  registry: Registry,
+  readBacklog: () => Promise<OutboxBacklogReading>,
+  timeoutMs: number,
+): void {
+  registerBacklogGauges(
+    registry,
+    {
+      count: { name: METRIC_NAMES.outboxPendingRows, help: 'Outbox rows not yet published to Kafka (counted up to 100,000)' },
+      oldestAge: {
+        name: METRIC_NAMES.outboxOldestPendingAge,
+        help: "Age of the oldest outbox row not yet published, by the database's clock (0 when none waits)",
+      },
+    },
+    readBacklog,
+    timeoutMs,
+  );
+}
+
+/** The underwriter's pending decisions: merchants waiting for the pending lane, and how long the longest has (registerBacklogGauges). */
+export function registerPendingDecisionGauges(
+  registry: Registry,
+  readBacklog: () => Promise<BacklogReading>,
+  timeoutMs: number,
+): void {
+  registerBacklogGauges(
+    registry,
+    {
+      count: {
+        name: METRIC_NAMES.pendingDecisions,
+        help: 'Merchants whose signals were consumed and whose decision waits for the pending lane',
+      },
+      oldestAge: {
+        name: METRIC_NAMES.pendingDecisionOldestAge,
+        help: "How long the longest-waiting of them has waited, by the database's clock (0 when none waits)",
+      },
+    },
+    readBacklog,
+    timeoutMs,
+  );
 }
 
 function existingOr<M>(registry: Registry, name: string, create: () => M): M {
