@@ -1,12 +1,7 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { UnderwritingService } from '@lendstream/credit';
 import { BudgetSweepScheduler, mayFreeHeadroom } from './budget-sweep.scheduler';
+import { PacedTurns } from './paced-turns';
 import type { UnderwriterOptions } from './underwriter-config';
 import { UNDERWRITER_OPTIONS } from './underwriter-tokens';
 
@@ -30,41 +25,26 @@ const LAGGING_LINGERS = 4;
  * on: with a linger of 0 no signal is deferred, and the lane only drains what an earlier
  * configuration left. A turn whose decisions may free budget headroom asks for a budget sweep;
  * a merchant whose decision would break an invariant is logged and its pending row dropped (it
- * is decided again on its next signal). One turn at a time; a failed turn is logged and retried
- * (its rows stay). Stopped, and the turn in flight awaited, before the DataSource and Redis close.
+ * is decided again on its next signal). One turn at a time (PacedTurns); a failed turn is logged
+ * and retried (its rows stay).
  */
 @Injectable()
-export class PendingLaneScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class PendingLaneScheduler extends PacedTurns implements OnApplicationBootstrap {
   private readonly logger = new Logger('PendingLane');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
 
   constructor(
     private readonly underwriting: UnderwritingService,
     private readonly budgetSweep: BudgetSweepScheduler,
     @Inject(UNDERWRITER_OPTIONS) private readonly options: UnderwriterOptions,
-  ) {}
+  ) {
+    super();
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule(PENDING_LANE_INTERVAL_MS);
+    this.start(PENDING_LANE_INTERVAL_MS);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.turn().finally(() => (this.running = undefined));
-    }, delayMs);
-    this.timer.unref();
-  }
-
-  private async turn(): Promise<void> {
+  protected async turn(): Promise<number> {
     const take = {
       merchantsMax: this.options.pendingDecisionMerchants,
       lingerMs: this.options.pendingDecisionLingerMs,
@@ -84,12 +64,12 @@ export class PendingLaneScheduler implements OnApplicationBootstrap, BeforeAppli
           `Pending lane is behind: a merchant waited ${report.oldestWaitMs} ms for its decision; raise ` +
             `PENDING_DECISION_MERCHANTS (a turn decides at most ${take.merchantsMax})`,
         );
-      this.schedule(report.claimed >= take.merchantsMax ? 0 : PENDING_LANE_INTERVAL_MS);
+      return report.claimed >= take.merchantsMax ? 0 : PENDING_LANE_INTERVAL_MS;
     } catch (error) {
       this.logger.error(
         `Pending lane turn failed: ${error instanceof Error ? error.message : String(error)}`,
       );
-      this.schedule(RETRY_DELAY_MS);
+      return RETRY_DELAY_MS;
     }
   }
 }

@@ -1,12 +1,7 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { decideShadowBacklog, defaultUnderwritingPolicies } from '@lendstream/credit';
+import { PacedTurns } from './paced-turns';
 import type { UnderwriterOptions } from './underwriter-config';
 import { UNDERWRITER_OPTIONS } from './underwriter-tokens';
 
@@ -22,43 +17,28 @@ const LAGGING_LINGERS = 4;
  * not. Paced, never back to back: merchants that start lingering together (a burst of trading)
  * are spread over several intervals instead of decided in one burst that the live batches queue
  * behind. So the lane decides at most merchants ÷ interval (100 a second by default); one that
- * falls far behind its linger window says so in the log. One turn at a time; a failed turn is
- * logged and retried (its queue rows were not deleted). Off when the interval is 0 or no
- * challenger runs. Stopped, and the turn in flight awaited, before the DataSource closes.
+ * falls far behind its linger window says so in the log. One turn at a time (PacedTurns); a
+ * failed turn is logged and retried (its queue rows were not deleted). Off when the interval is
+ * 0 or no challenger runs.
  */
 @Injectable()
-export class ShadowLaneScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ShadowLaneScheduler extends PacedTurns implements OnApplicationBootstrap {
   private readonly logger = new Logger('ShadowLane');
   private readonly challengers = defaultUnderwritingPolicies().challengers;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(UNDERWRITER_OPTIONS) private readonly options: UnderwriterOptions,
-  ) {}
+  ) {
+    super();
+  }
 
   onApplicationBootstrap(): void {
     if (this.options.shadowLaneIntervalMs === 0 || this.challengers.length === 0) return;
-    this.schedule(this.options.shadowLaneIntervalMs);
+    this.start(this.options.shadowLaneIntervalMs);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.turn().finally(() => (this.running = undefined));
-    }, delayMs);
-    this.timer.unref();
-  }
-
-  private async turn(): Promise<void> {
+  protected async turn(): Promise<number> {
     const take = {
       merchantsMax: this.options.shadowLaneMerchants,
       lingerMs: this.options.shadowLaneLingerMs,
@@ -74,10 +54,10 @@ export class ShadowLaneScheduler implements OnApplicationBootstrap, BeforeApplic
           `Shadow lane is behind: an entry waited ${report.oldestWaitMs} ms; raise SHADOW_LANE_MERCHANTS ` +
             `(a turn decides at most ${take.merchantsMax} merchants, every ${this.options.shadowLaneIntervalMs} ms)`,
         );
-      this.schedule(this.options.shadowLaneIntervalMs);
+      return this.options.shadowLaneIntervalMs;
     } catch (error) {
       this.logger.error(`Shadow lane turn failed: ${error instanceof Error ? error.message : String(error)}`);
-      this.schedule(RETRY_DELAY_MS);
+      return RETRY_DELAY_MS;
     }
   }
 }
