@@ -12,6 +12,7 @@ import {
   recomputeDecision,
   recordPendingDecisions,
   releasePendingClaims,
+  settlePendingDecisions,
   storedDecisionOfRow,
 } from '@lendstream/credit';
 import {
@@ -180,5 +181,31 @@ describe('pending decisions (real Postgres and Redis)', () => {
       'm-lease-b',
     ]);
     await fixture.dataSource.query(`DELETE FROM pending_decisions WHERE merchant_id LIKE 'm-lease-%'`);
+  });
+
+  it('does not let a lane settle a row that a signal was folded into after the lane claimed it', async () => {
+    const manager = fixture.dataSource.manager;
+    const row = (triggerId: string) => ({
+      merchantId: 'm-fold',
+      asOf: asOf(50),
+      triggerSource: '/test',
+      triggerId,
+      signals: 1,
+    });
+    const settle = () =>
+      fixture.dataSource.transaction((tx) =>
+        settlePendingDecisions(tx, [{ merchantId: 'm-fold', now: asOf(50) }]),
+      );
+    const take = { merchantsMax: 10, lingerMs: 0, leaseMs: LEASE_MS };
+    await fixture.dataSource.transaction((tx) => recordPendingDecisions(tx, [row('f-1')]));
+    expect((await claimPendingDecisions(manager, take)).map((entry) => entry.triggerId)).toEqual(['f-1']);
+    // A late signal at the same instant, while the lane decides from a profile read before its event.
+    await fixture.dataSource.transaction((tx) => recordPendingDecisions(tx, [row('f-2')]));
+    await settle();
+    expect((await pendingRows(fixture.dataSource)).map((entry) => entry.trigger_id)).toEqual(['f-2']);
+    // The next turn claims it again (clearing the mark), and its decision settles it.
+    expect((await claimPendingDecisions(manager, take)).map((entry) => entry.triggerId)).toEqual(['f-2']);
+    await settle();
+    expect(await pendingRows(fixture.dataSource)).toEqual([]);
   });
 });

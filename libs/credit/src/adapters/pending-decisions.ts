@@ -35,10 +35,13 @@ export interface PendingDecisionTake {
 /**
  * Records pending decisions, one statement for the batch, inside the caller's transaction (the
  * one that records the signals in the inbox, so a signal is either consumed and pending, or
- * neither). A merchant already pending keeps the row's age; a newer signal replaces its instant
- * and trigger and frees the row of any claim (the lane that holds it decides as of the older
- * instant, which does not cover the newer signal); an older one only counts. Rows are written in
- * merchant order, so two transactions take their locks in one order.
+ * neither). A merchant already pending keeps the row's age; a signal as new as the row's instant
+ * or newer replaces its trigger (and instant), an older one only counts. A signal folded into a
+ * claimed row frees the claim and marks the row (`folded_since_claim`): the lane that holds it
+ * may have read the profile before this signal's event reached it, so its decision must not
+ * settle the row (settlePendingDecisions), and the next turn decides again. Rows are written in
+ * merchant order (code-point order, Postgres's "C" collation), so two transactions take their
+ * locks in one order.
  */
 export async function recordPendingDecisions(
   manager: EntityManager,
@@ -55,7 +58,8 @@ export async function recordPendingDecisions(
        as_of = greatest(pending.as_of, EXCLUDED.as_of),
        trigger_source = CASE WHEN EXCLUDED.as_of >= pending.as_of THEN EXCLUDED.trigger_source ELSE pending.trigger_source END,
        trigger_id = CASE WHEN EXCLUDED.as_of >= pending.as_of THEN EXCLUDED.trigger_id ELSE pending.trigger_id END,
-       claimed_until = CASE WHEN EXCLUDED.as_of > pending.as_of THEN NULL ELSE pending.claimed_until END,
+       claimed_until = NULL,
+       folded_since_claim = pending.folded_since_claim OR pending.claimed_until IS NOT NULL,
        signals = pending.signals + EXCLUDED.signals`,
     [
       rows.map((row) => row.merchantId),
@@ -70,10 +74,11 @@ export async function recordPendingDecisions(
 /**
  * Deletes the pending rows that decisions just made cover: a merchant decided as of `now` owes no
  * decision as of any earlier instant (the profile read as of `now` counts every event before it).
- * A row with a newer instant stays. Inside the deciding transaction, so the row goes if and only
- * if the decision commits. The rows are locked in merchant order first, as recordPendingDecisions
- * writes them, so a batch that defers and a lane that settles never wait on each other in a
- * circle.
+ * A row with a newer instant stays, and so does one a signal was folded into since it was last
+ * claimed (its event may postdate the profile a lane read). Inside the deciding transaction, so
+ * the row goes if and only if the decision commits. The rows are locked in merchant order first,
+ * as recordPendingDecisions writes them, so a batch that defers and a lane that settles never
+ * wait on each other in a circle.
  */
 export async function settlePendingDecisions(
   manager: EntityManager,
@@ -85,8 +90,8 @@ export async function settlePendingDecisions(
        SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS decided(merchant_id, decided_as_of)),
      covered AS (
        SELECT pending.merchant_id FROM pending_decisions pending JOIN decided USING (merchant_id)
-       WHERE pending.as_of <= decided.decided_as_of
-       ORDER BY pending.merchant_id FOR UPDATE OF pending)
+       WHERE pending.as_of <= decided.decided_as_of AND NOT pending.folded_since_claim
+       ORDER BY pending.merchant_id COLLATE "C" FOR UPDATE OF pending)
      DELETE FROM pending_decisions WHERE merchant_id IN (SELECT merchant_id FROM covered)`,
     [decided.map((entry) => entry.merchantId), decided.map((entry) => entry.now)],
   );
@@ -113,7 +118,8 @@ export async function claimPendingDecisions(
   }> = await manager.query(
     // A SELECT around the UPDATE: TypeORM hands a bare UPDATE … RETURNING back as [rows, count].
     `WITH claimed AS (
-       UPDATE pending_decisions SET claimed_until = clock_timestamp() + make_interval(secs => $3::float8 / 1000)
+       UPDATE pending_decisions
+       SET claimed_until = clock_timestamp() + make_interval(secs => $3::float8 / 1000), folded_since_claim = false
        WHERE merchant_id IN (
          SELECT merchant_id FROM pending_decisions
          WHERE pending_since <= clock_timestamp() - make_interval(secs => $2::float8 / 1000)

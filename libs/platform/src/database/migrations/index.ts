@@ -18,6 +18,7 @@ import { DecisionCompression1795890500000 } from './1795890500000-DecisionCompre
 import { LendingRefusals1795890600000 } from './1795890600000-LendingRefusals';
 import { ShadowDecisionQueue1795900000000 } from './1795900000000-ShadowDecisionQueue';
 import { PendingDecisions1795910000000 } from './1795910000000-PendingDecisions';
+import { PendingDecisionFolds1795910100000 } from './1795910100000-PendingDecisionFolds';
 
 export const PLATFORM_MIGRATIONS = [
   InboxOutbox1732800000000,
@@ -34,4 +35,5 @@ export const PLATFORM_MIGRATIONS = [
   LendingRefusals1795890600000,
   ShadowDecisionQueue1795900000000,
   PendingDecisions1795910000000,
+  PendingDecisionFolds1795910100000,
 ] as const;
