@@ -25,6 +25,8 @@ import {
 import { ProfilerProcess } from './support/profiler-process';
 import { connectRedis, deleteKeysUnder, uniqueKeyPrefix } from './support/redis-namespace';
 import { referenceProfile } from './support/reference-profile';
+import { hostAndPortOf, TcpProxy, throughProxy } from '../observability/support/tcp-proxy';
+import { testEndpoints } from '../support/env';
 
 jest.setTimeout(240_000);
 
@@ -171,7 +173,11 @@ describe('profiler (Kafka → profiler process → Redis)', () => {
     });
   });
 
-  it('retries through a Redis outage (CLIENT PAUSE) with no dead letter and no loss', async () => {
+  // The outage is the profiler's alone: its Redis connection runs through a proxy that is cut,
+  // never the shared server paused (CLIENT PAUSE stalled every other suite running beside it:
+  // the dashboard's API answered 503 while it lasted).
+  it('retries through a Redis outage (its connection cut for 4 s) with no dead letter and no loss', async () => {
+    const redisProxy = await TcpProxy.start(hostAndPortOf(testEndpoints.redisUrl, 6379));
     const kit = await KafkaTestKit.create('profiler-pause', PROFILER_TEST_TOPICS, { partitions: 2 });
     const prefix = uniqueKeyPrefix('pause');
     const market = simulatedMarket('profiler-pause');
@@ -185,15 +191,18 @@ describe('profiler (Kafka → profiler process → Redis)', () => {
         KAFKA_TOPIC_NAMESPACE: kit.namespace,
         PROFILER_GROUP_ID: groupId,
         REDIS_COMMAND_TIMEOUT_MS: '500',
+        REDIS_URL: throughProxy(testEndpoints.redisUrl, redisProxy),
       });
       await kit.waitFor(
         'the first half',
         () => hasCaughtUp(kit, groupId, PROFILE_INPUT_TOPICS),
         CATCH_UP_TIMEOUT_MS,
       );
-      // Writes (the profile script is one) block for 4 s; the profiler's calls time out meanwhile.
-      await redis.call('CLIENT', 'PAUSE', '4000', 'WRITE');
+      // Redis is unreachable for 4 s; the profiler's calls fail meanwhile, and are retried.
+      await redisProxy.cut();
+      const restored = new Promise((resolve) => setTimeout(resolve, 4_000)).then(() => redisProxy.restore());
       await produceInBulk(kit, market.slice(half));
+      await restored;
       await kit.waitFor(
         'the second half',
         () => hasCaughtUp(kit, groupId, PROFILE_INPUT_TOPICS),
@@ -211,8 +220,9 @@ describe('profiler (Kafka → profiler process → Redis)', () => {
         );
       }
     } finally {
-      await redis.call('CLIENT', 'UNPAUSE').catch(() => undefined);
+      await redisProxy.restore().catch(() => undefined);
       await profiler?.stop().catch(() => undefined);
+      await redisProxy.cut();
       await kit.cleanup();
       await deleteKeysUnder(redis, prefix);
     }
